@@ -1,0 +1,159 @@
+//! Per-route access control (SPEC RBAC-3). Every route is registered through [`guard`]
+//! with the [`Access`] it needs; that one declaration both enforces the check and writes
+//! it into the OpenAPI operation (`security` scopes and `x-required-permission`).
+
+use std::collections::BTreeSet;
+
+use axum::extract::Request;
+use axum::http::header::AUTHORIZATION;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use omni_types::Permission;
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::{Operation, PathItem};
+use utoipa::openapi::security::SecurityRequirement;
+use utoipa::openapi::{Ref, RefOr};
+use utoipa_axum::router::UtoipaMethodRouter;
+
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db;
+use crate::error::ApiError;
+
+/// Name of the bearer security scheme in the OpenAPI document.
+pub const BEARER_SCHEME: &str = "bearer";
+/// Operation extension naming what a route needs.
+pub const ACCESS_EXTENSION: &str = "x-required-permission";
+
+/// What a route requires of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (sign-in, refresh, logout).
+    Public,
+    /// Any signed-in admin (their own profile).
+    Authenticated,
+    /// A signed-in admin holding this permission.
+    Permission(Permission),
+}
+
+impl Access {
+    /// The value of `x-required-permission` in the OpenAPI document.
+    pub fn label(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::Authenticated => "authenticated",
+            Access::Permission(p) => p.as_str(),
+        }
+    }
+
+    /// Parses a label back (the route matrix test reads the OpenAPI document).
+    pub fn from_label(label: &str) -> Option<Self> {
+        match label {
+            "public" => Some(Access::Public),
+            "authenticated" => Some(Access::Authenticated),
+            other => other.parse().ok().map(Access::Permission),
+        }
+    }
+}
+
+/// Registers a route with its access requirement: enforced by a route layer and
+/// documented on each of the route's OpenAPI operations.
+pub fn guard(access: Access, (schemas, mut paths, method_router): UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+    for item in paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            document(access, operation);
+        }
+    }
+    let method_router = if access == Access::Public {
+        method_router
+    } else {
+        method_router.route_layer(middleware::from_fn(move |req: Request, next: Next| authorize(access, req, next)))
+    };
+    (schemas, paths, method_router)
+}
+
+pub fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.options.as_mut(),
+        item.head.as_mut(),
+        item.patch.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+fn document(access: Access, op: &mut Operation) {
+    let requirement = match access {
+        Access::Public => SecurityRequirement::default(),
+        Access::Authenticated => SecurityRequirement::new(BEARER_SCHEME, Vec::<String>::new()),
+        Access::Permission(p) => SecurityRequirement::new(BEARER_SCHEME, [p.as_str()]),
+    };
+    op.security = Some(vec![requirement]);
+    op.extensions = Some(ExtensionsBuilder::new().add(ACCESS_EXTENSION, access.label()).build());
+    let note = match access {
+        Access::Public => "Access: public.".to_owned(),
+        Access::Authenticated => "Access: any signed-in admin.".to_owned(),
+        Access::Permission(p) => format!("Access: needs the `{p}` permission."),
+    };
+    op.description = Some(match op.description.take() {
+        Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+        _ => note,
+    });
+    if access != Access::Public {
+        let problem = |name: &str| RefOr::Ref(Ref::from_response_name(name));
+        op.responses.responses.entry("401".into()).or_insert_with(|| problem("Unauthenticated"));
+        if let Access::Permission(_) = access {
+            op.responses.responses.entry("403".into()).or_insert_with(|| problem("Forbidden"));
+        }
+    }
+}
+
+/// Authenticates the bearer token and checks the permission; on success the request
+/// carries a [`Principal`] for the handler.
+async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
+    let state = req.extensions().get::<AppState>().cloned().expect("AppState extension is installed by app::router");
+    let bearer = req
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned());
+    match principal(&state, bearer, access).await {
+        Ok(principal) => {
+            req.extensions_mut().insert(principal);
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn principal(state: &AppState, bearer: Option<String>, access: Access) -> Result<Principal, ApiError> {
+    let token = bearer
+        .filter(|t| !t.is_empty())
+        .ok_or(ApiError::Unauthenticated("Send `Authorization: Bearer <access token>`."))?;
+    let claims = state
+        .jwt
+        .verify(&token)
+        .ok_or(ApiError::Unauthenticated("The access token is invalid or expired."))?;
+    let identity = db::admins::identity(&state.db, claims.sub, claims.sid)
+        .await?
+        .ok_or(ApiError::Unauthenticated("The session has ended or the account is disabled."))?;
+    let permissions: BTreeSet<Permission> = identity.permissions.iter().filter_map(|p| p.parse().ok()).collect();
+    let principal = Principal {
+        admin_id: identity.id,
+        email: identity.email,
+        session_id: claims.sid,
+        permissions,
+    };
+    if let Access::Permission(p) = access
+        && !principal.can(p)
+    {
+        return Err(ApiError::Forbidden(p));
+    }
+    Ok(principal)
+}

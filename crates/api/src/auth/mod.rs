@@ -1,0 +1,11 @@
+//! Authentication and authorization: passwords, access tokens (JWT), refresh sessions,
+//! and the per-route permission guard.
+
+pub mod access;
+pub mod jwt;
+pub mod password;
+pub mod principal;
+pub mod refresh;
+
+pub use access::{Access, guard};
+pub use principal::Principal;

@@ -1,0 +1,38 @@
+//! `Principal`: who is calling an authenticated route, and what they may do.
+
+use std::collections::BTreeSet;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use omni_types::Permission;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub admin_id: Uuid,
+    pub email: String,
+    /// The sign-in session (refresh-token family) the access token belongs to.
+    pub session_id: Uuid,
+    pub permissions: BTreeSet<Permission>,
+}
+
+impl Principal {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+}
+
+/// Set by the route guard; a handler on a public route that asks for it gets a 401.
+impl<S: Send + Sync> FromRequestParts<S> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .ok_or(ApiError::Unauthenticated("This route needs a signed-in admin."))
+    }
+}

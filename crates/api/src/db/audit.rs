@@ -1,0 +1,67 @@
+//! Writes to `admin_audit_log` (SPEC AUDIT-1). Always inside the caller's transaction,
+//! so the entry and the change it describes commit together.
+
+use serde_json::Value;
+use sqlx::PgExecutor;
+use uuid::Uuid;
+
+use crate::http::client::ClientMeta;
+
+/// Who did it.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    Admin { id: Uuid, email: String },
+    /// Not signed in (a failed login: the label is the email typed).
+    Anonymous { label: String },
+    /// The CLI or the server itself (bootstrap).
+    System { label: String },
+}
+
+impl Actor {
+    fn parts(&self) -> (Option<Uuid>, &str) {
+        match self {
+            Actor::Admin { id, email } => (Some(*id), email),
+            Actor::Anonymous { label } | Actor::System { label } => (None, label),
+        }
+    }
+}
+
+pub struct Entry<'a> {
+    pub actor: Actor,
+    pub action: &'a str,
+    pub resource_type: &'a str,
+    pub resource_id: Option<String>,
+    pub details: Value,
+}
+
+pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>, meta: &ClientMeta) -> sqlx::Result<()> {
+    let (actor_admin_id, actor_label) = entry.actor.parts();
+    sqlx::query!(
+        "INSERT INTO admin_audit_log
+             (id, actor_admin_id, actor_label, action, resource_type, resource_id, details, ip, user_agent, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        Uuid::now_v7(),
+        actor_admin_id,
+        actor_label,
+        entry.action,
+        entry.resource_type,
+        entry.resource_id,
+        entry.details,
+        meta.ip.map(ipnet::IpNet::from),
+        meta.user_agent,
+        meta.request_id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Audit action names, one place for all of them.
+pub mod actions {
+    pub const LOGIN_SUCCEEDED: &str = "auth.login.succeeded";
+    pub const LOGIN_FAILED: &str = "auth.login.failed";
+    pub const LOGIN_RATE_LIMITED: &str = "auth.login.rate_limited";
+    pub const LOGOUT: &str = "auth.logout";
+    pub const REFRESH_REUSE: &str = "auth.refresh.reuse_detected";
+    pub const ADMIN_CREATED: &str = "admin.created";
+}

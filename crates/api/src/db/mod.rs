@@ -1,0 +1,20 @@
+//! Queries, one module per resource. Functions take an executor or a transaction so the
+//! caller decides what runs atomically.
+
+pub mod admins;
+pub mod audit;
+pub mod login_attempts;
+pub mod refresh_tokens;
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+/// Connects lazily: the server starts (and `/readyz` says 503) while the database is down.
+pub fn pool(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect_lazy(url)
+}
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

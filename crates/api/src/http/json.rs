@@ -1,0 +1,17 @@
+//! `ApiJson`: axum's `Json` with rejections turned into problem+json (never a 500, never
+//! plain text).
+
+use axum::extract::FromRequest;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, Default, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

@@ -1,0 +1,12 @@
+//! Omni Admin API: the control plane of an MCP hub. See `docs/ARCHITECTURE.md`.
+
+pub mod app;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod router;
+pub mod routes;

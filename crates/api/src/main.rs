@@ -1,0 +1,83 @@
+//! `omni-admin`: the server and its admin commands.
+
+use std::io::Read;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use omni_admin::app::{self, generate_password};
+use omni_admin::bootstrap::{self, NewAdmin};
+use omni_admin::config::Config;
+use omni_admin::db;
+use omni_admin::db::audit::Actor;
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Parser)]
+#[command(name = "omni-admin", version, about = "Omni Admin: the control plane of an MCP hub")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations and serve the API, docs and SPA (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin. Prints a generated password unless --password-stdin is given.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Built-in or custom role name.
+        #[arg(long, default_value = "owner")]
+        role: String,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI document (JSON).
+    Openapi,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        println!("{}", omni_admin::router::openapi().to_pretty_json()?);
+        return Ok(());
+    }
+    let config = Config::from_env()?;
+    app::init_tracing(&config);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => app::serve(config).await,
+            Command::Migrate => {
+                let pool = db::pool(config.database_url.expose_secret(), 2)?;
+                db::MIGRATOR.run(&pool).await.context("applying migrations")?;
+                eprintln!("migrations applied");
+                Ok(())
+            }
+            Command::CreateAdmin { email, name, role, password_stdin } => {
+                let (password, generated) = if password_stdin {
+                    let mut s = String::new();
+                    std::io::stdin().read_to_string(&mut s)?;
+                    (SecretString::from(s.trim_end_matches(['\r', '\n']).to_owned()), false)
+                } else {
+                    (generate_password(), true)
+                };
+                let pool = db::pool(config.database_url.expose_secret(), 2)?;
+                db::MIGRATOR.run(&pool).await.context("applying migrations")?;
+                let new = NewAdmin { email: email.clone(), display_name: name, password: password.clone(), role };
+                let id = bootstrap::create_admin(&pool, new, Actor::System { label: "cli".into() }).await?;
+                eprintln!("created admin {email} ({id})");
+                if generated {
+                    println!("{}", password.expose_secret());
+                }
+                Ok(())
+            }
+            Command::Openapi => unreachable!("handled before start-up"),
+        }
+    })
+}

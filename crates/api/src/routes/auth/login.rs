@@ -1,0 +1,171 @@
+use anyhow::Context;
+use axum::extract::State;
+use axum_extra::extract::CookieJar;
+use chrono::{DateTime, Utc};
+use omni_types::auth::{LoginRequest, TokenResponse};
+use secrecy::SecretString;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::auth::{password, refresh};
+use crate::db::audit::{self, Actor, Entry, actions};
+use crate::db::{admins, login_attempts};
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::client::ClientMeta;
+use crate::http::json::ApiJson;
+use crate::openapi::responses::{InvalidCredentials, MalformedBody, RateLimited, ValidationFailed};
+
+/// Consecutive failures (since the last success) that lock an account for a while.
+const LOCKOUT_FAILURES: i64 = 10;
+const LOCKOUT: chrono::Duration = chrono::Duration::minutes(15);
+
+/// A checked sign-in request.
+struct Credentials {
+    /// Lower-cased, trimmed: the rate-limit key and the lookup key.
+    account: String,
+    password: SecretString,
+}
+
+impl Credentials {
+    fn parse(body: LoginRequest) -> Result<Self, ApiError> {
+        let mut errors = FieldErrors::new();
+        let account = body.email.trim().to_lowercase();
+        if account.is_empty() {
+            errors.entry("email".into()).or_default().push("is required".into());
+        } else if account.len() > 254 || !account.contains('@') {
+            errors.entry("email".into()).or_default().push("is not an email address".into());
+        }
+        if body.password.is_empty() {
+            errors.entry("password".into()).or_default().push("is required".into());
+        } else if body.password.len() > password::MAX_LENGTH {
+            errors.entry("password".into()).or_default().push("is too long".into());
+        }
+        if errors.is_empty() {
+            Ok(Credentials { account, password: body.password.into() })
+        } else {
+            Err(ApiError::Validation(errors))
+        }
+    }
+}
+
+/// Sign in with email and password.
+///
+/// Returns a 15-minute access token and sets the rotating refresh token as an HttpOnly
+/// cookie. A wrong password and an unknown email get the same answer. Each account and
+/// each IP may try 5 times a minute; 10 failures in a row lock the account for 15 minutes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; `Set-Cookie` carries the refresh token", body = TokenResponse),
+        (status = 400, response = MalformedBody),
+        (status = 401, response = InvalidCredentials),
+        (status = 422, response = ValidationFailed),
+        (status = 429, response = RateLimited),
+    )
+)]
+pub async fn login(
+    State(state): State<AppState>,
+    meta: ClientMeta,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> ApiResult<(CookieJar, ApiJson<TokenResponse>)> {
+    let credentials = Credentials::parse(body)?;
+    let account = credentials.account.as_str();
+    let mut tx = state.db.begin().await?;
+
+    login_attempts::lock(&mut tx, &format!("login:account:{account}")).await?;
+    if let Some(ip) = meta.ip {
+        login_attempts::lock(&mut tx, &format!("login:ip:{ip}")).await?;
+    }
+    let window = login_attempts::window(&mut tx, account, meta.ip).await?;
+    if let Some(limited) = rate_limit(&window, state.config.login_attempts_per_minute, Utc::now()) {
+        let entry = Entry {
+            actor: Actor::Anonymous { label: account.to_owned() },
+            action: actions::LOGIN_RATE_LIMITED,
+            resource_type: "session",
+            resource_id: None,
+            details: json!({ "email": account, "retry_after_seconds": limited.retry_after_seconds() }),
+        };
+        audit::record(&mut *tx, entry, &meta).await?;
+        tx.commit().await?;
+        return Err(limited);
+    }
+
+    let row = admins::find_for_login(&mut *tx, account).await?;
+    let password_ok = password::verify(credentials.password, row.as_ref().map(|r| r.password_hash.clone())).await?;
+    let admin = row.filter(|r| password_ok && !r.disabled);
+    login_attempts::record(&mut tx, account, meta.ip, admin.is_some()).await?;
+
+    let Some(admin) = admin else {
+        let reason = if password_ok { "account disabled" } else { "wrong email or password" };
+        let entry = Entry {
+            actor: Actor::Anonymous { label: account.to_owned() },
+            action: actions::LOGIN_FAILED,
+            resource_type: "session",
+            resource_id: None,
+            details: json!({ "email": account, "reason": reason }),
+        };
+        audit::record(&mut *tx, entry, &meta).await?;
+        tx.commit().await?;
+        return Err(ApiError::InvalidCredentials);
+    };
+
+    let session_id = Uuid::now_v7();
+    let cookie = refresh::issue(&mut tx, &state, admin.id, session_id, &meta).await?;
+    admins::record_login(&mut *tx, admin.id, Utc::now()).await?;
+    let entry = Entry {
+        actor: Actor::Admin { id: admin.id, email: admin.email.clone() },
+        action: actions::LOGIN_SUCCEEDED,
+        resource_type: "session",
+        resource_id: Some(session_id.to_string()),
+        details: json!({}),
+    };
+    audit::record(&mut *tx, entry, &meta).await?;
+    let me = admins::me(&mut *tx, admin.id).await?.context("admin vanished during sign-in")?;
+    tx.commit().await?;
+
+    let body = super::token_response(&state, me, session_id)?;
+    Ok((jar.add(cookie), ApiJson(body)))
+}
+
+/// The 429 to answer, if this attempt is over a limit.
+fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -> Option<ApiError> {
+    let per_minute = i64::from(per_minute);
+    let until_window_frees = |oldest: Option<DateTime<Utc>>| {
+        oldest.map_or(60, |t| (t + chrono::Duration::seconds(60) - now).num_seconds().clamp(1, 60) as u64)
+    };
+    if w.account_failures >= LOCKOUT_FAILURES
+        && let Some(last) = w.account_last_failure
+        && last + LOCKOUT > now
+    {
+        let wait = (last + LOCKOUT - now).num_seconds().max(1) as u64;
+        return Some(ApiError::RateLimited {
+            retry_after_seconds: wait,
+            detail: format!("Too many failed sign-ins: this account is locked. Try again in {wait} seconds."),
+        });
+    }
+    let wait = if w.account_recent >= per_minute {
+        until_window_frees(w.account_oldest)
+    } else if w.ip_recent >= per_minute {
+        until_window_frees(w.ip_oldest)
+    } else {
+        return None;
+    };
+    Some(ApiError::RateLimited {
+        retry_after_seconds: wait,
+        detail: format!("Too many sign-in attempts. Try again in {wait} seconds."),
+    })
+}
+
+impl ApiError {
+    fn retry_after_seconds(&self) -> u64 {
+        match self {
+            ApiError::RateLimited { retry_after_seconds, .. } => *retry_after_seconds,
+            _ => 0,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Handlers, one module per resource and one file per action. Wired in `router.rs`.
+
+pub mod auth;
+pub mod health;

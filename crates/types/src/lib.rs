@@ -1,0 +1,12 @@
+//! Types shared by the Omni Admin API (`crates/api`) and its SPA (`frontend`).
+//!
+//! Everything here compiles to `wasm32-unknown-unknown`. Server-only derives live behind
+//! the `server` feature so the SPA does not pay for them.
+
+pub mod auth;
+pub mod paths;
+pub mod permissions;
+pub mod problem;
+
+pub use permissions::Permission;
+pub use problem::Problem;

@@ -1,0 +1,20 @@
+//! Route paths, shared so the SPA never spells a URL by hand.
+
+/// Prefix of every REST route.
+pub const API_V1: &str = "/api/v1";
+
+pub const AUTH_LOGIN: &str = "/api/v1/auth/login";
+pub const AUTH_REFRESH: &str = "/api/v1/auth/refresh";
+pub const AUTH_LOGOUT: &str = "/api/v1/auth/logout";
+pub const AUTH_ME: &str = "/api/v1/auth/me";
+
+/// Path the refresh cookie is scoped to: only the auth routes ever see it.
+pub const AUTH_COOKIE_PATH: &str = "/api/v1/auth";
+/// Name of the refresh-token cookie.
+pub const REFRESH_COOKIE: &str = "omni_refresh";
+
+pub const OPENAPI_JSON: &str = "/api/openapi.json";
+pub const SWAGGER_UI: &str = "/docs";
+pub const HEALTHZ: &str = "/healthz";
+pub const READYZ: &str = "/readyz";
+pub const METRICS: &str = "/metrics";
