@@ -29,7 +29,10 @@ use crate::auth::access::BEARER_SCHEME;
         )
     ),
     modifiers(&BearerScheme),
-    tags((name = "auth", description = "Sign-in, sessions and the signed-in admin"))
+    tags(
+        (name = "auth", description = "Sign-in, sessions and the signed-in admin"),
+        (name = "rbac", description = "Roles and permissions"),
+    )
 )]
 pub struct ApiDoc;
 

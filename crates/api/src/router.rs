@@ -7,7 +7,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::auth;
+use crate::routes::{auth, roles};
+use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
 pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
@@ -17,6 +18,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(Access::Public, routes!(auth::refresh::refresh)))
         .routes(guard(Access::Public, routes!(auth::logout::logout)))
         .routes(guard(Access::Authenticated, routes!(auth::me::me)))
+        .routes(guard(Access::Permission(Permission::AdminsRead), routes!(roles::list::list)))
         .split_for_parts()
 }
 

@@ -4,9 +4,12 @@
 //! the `server` feature so the SPA does not pay for them.
 
 pub mod auth;
+pub mod page;
 pub mod paths;
 pub mod permissions;
 pub mod problem;
+pub mod rbac;
 
 pub use permissions::Permission;
+pub use page::Page;
 pub use problem::Problem;

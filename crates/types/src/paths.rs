@@ -8,6 +8,8 @@ pub const AUTH_REFRESH: &str = "/api/v1/auth/refresh";
 pub const AUTH_LOGOUT: &str = "/api/v1/auth/logout";
 pub const AUTH_ME: &str = "/api/v1/auth/me";
 
+pub const ROLES: &str = "/api/v1/roles";
+
 /// Path the refresh cookie is scoped to: only the auth routes ever see it.
 pub const AUTH_COOKIE_PATH: &str = "/api/v1/auth";
 /// Name of the refresh-token cookie.

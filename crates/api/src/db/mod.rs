@@ -5,6 +5,7 @@ pub mod admins;
 pub mod audit;
 pub mod login_attempts;
 pub mod refresh_tokens;
+pub mod roles;
 
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;

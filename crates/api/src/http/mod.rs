@@ -3,6 +3,7 @@
 pub mod client;
 pub mod json;
 pub mod metrics;
+pub mod pagination;
 pub mod problems;
 pub mod request_id;
 pub mod security_headers;
