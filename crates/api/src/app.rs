@@ -36,7 +36,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(config: Config, db: PgPool) -> Self {
         let jwt = JwtKeys::new(config.jwt_secret.as_ref(), config.access_token_ttl);
-        AppState { db, config: Arc::new(config), jwt: Arc::new(jwt), started_at: Instant::now() }
+        AppState {
+            db,
+            config: Arc::new(config),
+            jwt: Arc::new(jwt),
+            started_at: Instant::now(),
+        }
     }
 }
 
@@ -53,7 +58,10 @@ pub fn router(state: AppState) -> Router {
         .route(omni_types::paths::HEALTHZ, get(health::healthz))
         .route(omni_types::paths::READYZ, get(health::readyz))
         .route(omni_types::paths::METRICS, get(metrics::render))
-        .merge(SwaggerUi::new(omni_types::paths::SWAGGER_UI).url(omni_types::paths::OPENAPI_JSON, openapi))
+        .merge(
+            SwaggerUi::new(omni_types::paths::SWAGGER_UI)
+                .url(omni_types::paths::OPENAPI_JSON, openapi),
+        )
         .fallback(move |req: Request| spa.clone().serve(req))
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(axum::middleware::from_fn(metrics::middleware))
@@ -88,12 +96,26 @@ fn cors_layer(config: &Config) -> Option<CorsLayer> {
     if config.cors_origins.is_empty() {
         return None;
     }
-    let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+    let origins: Vec<HeaderValue> = config
+        .cors_origins
+        .iter()
+        .filter_map(|o| o.parse().ok())
+        .collect();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, request_id::HEADER])
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                request_id::HEADER,
+            ])
             .allow_credentials(true),
     )
 }
@@ -102,9 +124,16 @@ fn cors_layer(config: &Config) -> Option<CorsLayer> {
 pub fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match config.log_format {
-        crate::config::LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).try_init(),
+        crate::config::LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
         crate::config::LogFormat::Pretty => builder.try_init(),
     };
 }
@@ -112,10 +141,18 @@ pub fn init_tracing(config: &Config) {
 /// `omni-admin serve`: migrate, bootstrap the first owner, serve until SIGTERM/SIGINT.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     if config.jwt_secret.is_none() {
-        tracing::warn!("OMNI_JWT_SECRET is not set: using a random key (development only; sessions survive via refresh)");
+        tracing::warn!(
+            "OMNI_JWT_SECRET is not set: using a random key (development only; sessions survive via refresh)"
+        );
     }
-    let pool = db::pool(config.database_url.expose_secret(), config.db_max_connections)?;
-    db::MIGRATOR.run(&pool).await.context("applying database migrations")?;
+    let pool = db::pool(
+        config.database_url.expose_secret(),
+        config.db_max_connections,
+    )?;
+    db::MIGRATOR
+        .run(&pool)
+        .await
+        .context("applying database migrations")?;
     crate::bootstrap::ensure_owner(&pool, &config).await?;
 
     let addr = SocketAddr::new(config.host, config.port);
@@ -123,13 +160,18 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if !Spa::load(&state.config.static_dir).is_built() {
         tracing::warn!("the SPA is not built; only the API is served");
     }
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving HTTP")?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("serving HTTP")?;
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())
@@ -159,7 +201,10 @@ pub fn generate_password() -> SecretString {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..20).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect::<String>().into()
+    (0..20)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect::<String>()
+        .into()
 }
 
 pub use http::client::ClientMeta;

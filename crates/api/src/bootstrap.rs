@@ -21,7 +21,11 @@ pub struct NewAdmin {
 }
 
 /// Creates an admin (and its audit entry) in one transaction.
-pub async fn create_admin(pool: &PgPool, new: NewAdmin, actor: Actor) -> anyhow::Result<uuid::Uuid> {
+pub async fn create_admin(
+    pool: &PgPool,
+    new: NewAdmin,
+    actor: Actor,
+) -> anyhow::Result<uuid::Uuid> {
     let email = new.email.trim().to_owned();
     if email.len() > 254 || !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
         anyhow::bail!("`{email}` is not an email address");
@@ -57,7 +61,9 @@ pub async fn create_admin(pool: &PgPool, new: NewAdmin, actor: Actor) -> anyhow:
 pub async fn ensure_owner(pool: &PgPool, config: &Config) -> anyhow::Result<()> {
     // One instance at a time: several starting together must not each create an owner.
     let mut lock = pool.acquire().await?;
-    sqlx::query!("SELECT pg_advisory_lock(hashtextextended('omni-admin:bootstrap', 0))").fetch_one(&mut *lock).await?;
+    sqlx::query!("SELECT pg_advisory_lock(hashtextextended('omni-admin:bootstrap', 0))")
+        .fetch_one(&mut *lock)
+        .await?;
     let result = async {
         if admins::count(pool).await? > 0 {
             return Ok(());
@@ -85,6 +91,8 @@ pub async fn ensure_owner(pool: &PgPool, config: &Config) -> anyhow::Result<()> 
         anyhow::Ok(())
     }
     .await;
-    sqlx::query!("SELECT pg_advisory_unlock(hashtextextended('omni-admin:bootstrap', 0))").fetch_one(&mut *lock).await?;
+    sqlx::query!("SELECT pg_advisory_unlock(hashtextextended('omni-admin:bootstrap', 0))")
+        .fetch_one(&mut *lock)
+        .await?;
     result
 }

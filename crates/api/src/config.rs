@@ -71,18 +71,27 @@ impl Config {
     }
 
     /// Reads configuration from `(name, value)` pairs; unset and empty mean the same.
-    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
+    pub fn from_vars(
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
         let vars: HashMap<String, String> = vars
             .into_iter()
-            .filter(|(k, v)| (k.starts_with("OMNI_") || k == "DATABASE_URL") && !v.trim().is_empty())
+            .filter(|(k, v)| {
+                (k.starts_with("OMNI_") || k == "DATABASE_URL") && !v.trim().is_empty()
+            })
             .collect();
-        let mut r = Reader { vars: &vars, errors: Vec::new() };
+        let mut r = Reader {
+            vars: &vars,
+            errors: Vec::new(),
+        };
 
         let env = match r.raw("OMNI_ENV").as_deref() {
             None | Some("development") | Some("dev") => Environment::Development,
             Some("production") | Some("prod") => Environment::Production,
             Some(other) => {
-                r.errors.push(format!("OMNI_ENV: `{other}` is not `development` or `production`"));
+                r.errors.push(format!(
+                    "OMNI_ENV: `{other}` is not `development` or `production`"
+                ));
                 Environment::Development
             }
         };
@@ -91,7 +100,9 @@ impl Config {
         let database_url = match r.raw("DATABASE_URL") {
             Some(url) => SecretString::from(url),
             None => {
-                r.errors.push("DATABASE_URL: required (e.g. postgres://user@host:5432/omni_admin)".into());
+                r.errors.push(
+                    "DATABASE_URL: required (e.g. postgres://user@host:5432/omni_admin)".into(),
+                );
                 SecretString::from(String::new())
             }
         };
@@ -107,8 +118,14 @@ impl Config {
             _ => {}
         }
 
-        let bootstrap_admin = match (r.raw("OMNI_BOOTSTRAP_ADMIN_EMAIL"), r.raw("OMNI_BOOTSTRAP_ADMIN_PASSWORD")) {
-            (Some(email), Some(password)) => Some(BootstrapAdmin { email, password: password.into() }),
+        let bootstrap_admin = match (
+            r.raw("OMNI_BOOTSTRAP_ADMIN_EMAIL"),
+            r.raw("OMNI_BOOTSTRAP_ADMIN_PASSWORD"),
+        ) {
+            (Some(email), Some(password)) => Some(BootstrapAdmin {
+                email,
+                password: password.into(),
+            }),
             (None, None) => None,
             _ => {
                 r.errors.push(
@@ -122,7 +139,9 @@ impl Config {
             None | Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
             Some(other) => {
-                r.errors.push(format!("OMNI_LOG_FORMAT: `{other}` is not `json` or `pretty`"));
+                r.errors.push(format!(
+                    "OMNI_LOG_FORMAT: `{other}` is not `json` or `pretty`"
+                ));
                 LogFormat::Json
             }
         };
@@ -134,14 +153,23 @@ impl Config {
             database_url,
             db_max_connections: r.parse("OMNI_DB_MAX_CONNECTIONS", 10),
             jwt_secret,
-            access_token_ttl: Duration::from_secs(r.parse("OMNI_ACCESS_TOKEN_TTL_SECONDS", 15 * 60)),
-            refresh_token_ttl: Duration::from_secs(r.parse::<u64>("OMNI_REFRESH_TOKEN_TTL_DAYS", 14) * 86_400),
+            access_token_ttl: Duration::from_secs(
+                r.parse("OMNI_ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
+            ),
+            refresh_token_ttl: Duration::from_secs(
+                r.parse::<u64>("OMNI_REFRESH_TOKEN_TTL_DAYS", 14) * 86_400,
+            ),
             cookie_secure: r.parse("OMNI_COOKIE_SECURE", true),
             static_dir: r.parse("OMNI_STATIC_DIR", PathBuf::from("frontend/dist")),
             body_limit_bytes: r.parse("OMNI_BODY_LIMIT_BYTES", 1024 * 1024),
             cors_origins: r
                 .raw("OMNI_CORS_ORIGINS")
-                .map(|v| v.split(',').map(|o| o.trim().to_owned()).filter(|o| !o.is_empty()).collect())
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             trust_proxy: r.parse("OMNI_TRUST_PROXY", false),
             login_attempts_per_minute: r.parse("OMNI_LOGIN_ATTEMPTS_PER_MINUTE", 5),
@@ -150,12 +178,18 @@ impl Config {
             log_filter: r.raw("OMNI_LOG").unwrap_or_else(|| "info,sqlx=warn".into()),
         };
         if config.login_attempts_per_minute == 0 {
-            r.errors.push("OMNI_LOGIN_ATTEMPTS_PER_MINUTE: must be at least 1".into());
+            r.errors
+                .push("OMNI_LOGIN_ATTEMPTS_PER_MINUTE: must be at least 1".into());
         }
         if config.access_token_ttl < Duration::from_secs(30) {
-            r.errors.push("OMNI_ACCESS_TOKEN_TTL_SECONDS: must be at least 30".into());
+            r.errors
+                .push("OMNI_ACCESS_TOKEN_TTL_SECONDS: must be at least 30".into());
         }
-        if r.errors.is_empty() { Ok(config) } else { Err(ConfigError(r.errors)) }
+        if r.errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError(r.errors))
+        }
     }
 
     pub fn is_production(&self) -> bool {
@@ -165,11 +199,18 @@ impl Config {
 
 /// A secret that is short, a known placeholder, or one repeated character.
 fn weak_secret(secret: &str) -> bool {
-    const PLACEHOLDERS: &[&str] = &["changeme", "change-me", "secret", "dev", "development", "omni-admin"];
+    const PLACEHOLDERS: &[&str] = &[
+        "changeme",
+        "change-me",
+        "secret",
+        "dev",
+        "development",
+        "omni-admin",
+    ];
     let lower = secret.to_ascii_lowercase();
     secret.len() < MIN_JWT_SECRET_LEN
         || PLACEHOLDERS.iter().any(|p| lower.contains(p))
-        || secret.chars().all(|c| Some(c) == secret.chars().next())
+        || secret.chars().all(|c| secret.starts_with(c))
 }
 
 struct Reader<'a> {
@@ -189,7 +230,8 @@ impl Reader<'_> {
         match self.vars.get(name) {
             None => default,
             Some(value) => value.trim().parse().unwrap_or_else(|e| {
-                self.errors.push(format!("{name}: `{value}` is invalid: {e}"));
+                self.errors
+                    .push(format!("{name}: `{value}` is invalid: {e}"));
                 default
             }),
         }
@@ -201,7 +243,10 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -216,8 +261,16 @@ mod tests {
 
     #[test]
     fn production_refuses_missing_or_weak_jwt_secret() {
-        for secret in [None, Some("changeme"), Some("changeme-changeme-changeme-changeme"), Some(&"a".repeat(64))] {
-            let mut v = vars(&[("DATABASE_URL", "postgres://x/y"), ("OMNI_ENV", "production")]);
+        for secret in [
+            None,
+            Some("changeme"),
+            Some("changeme-changeme-changeme-changeme"),
+            Some(&"a".repeat(64)),
+        ] {
+            let mut v = vars(&[
+                ("DATABASE_URL", "postgres://x/y"),
+                ("OMNI_ENV", "production"),
+            ]);
             if let Some(s) = secret {
                 v.push(("OMNI_JWT_SECRET".into(), s.into()));
             }
@@ -227,14 +280,18 @@ mod tests {
         let ok = Config::from_vars(vars(&[
             ("DATABASE_URL", "postgres://x/y"),
             ("OMNI_ENV", "production"),
-            ("OMNI_JWT_SECRET", "q8Jx2V0mZtH4rLw9Yb7NcKp1sDf6GhEa3UiOo5TyRe"),
+            (
+                "OMNI_JWT_SECRET",
+                "q8Jx2V0mZtH4rLw9Yb7NcKp1sDf6GhEa3UiOo5TyRe",
+            ),
         ]));
         assert!(ok.is_ok());
     }
 
     #[test]
     fn reports_every_bad_variable() {
-        let err = Config::from_vars(vars(&[("OMNI_PORT", "eighty"), ("OMNI_ENV", "staging")])).unwrap_err();
+        let err = Config::from_vars(vars(&[("OMNI_PORT", "eighty"), ("OMNI_ENV", "staging")]))
+            .unwrap_err();
         assert_eq!(err.0.len(), 3, "{err}");
     }
 }

@@ -18,7 +18,10 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(Access::Public, routes!(auth::refresh::refresh)))
         .routes(guard(Access::Public, routes!(auth::logout::logout)))
         .routes(guard(Access::Authenticated, routes!(auth::me::me)))
-        .routes(guard(Access::Permission(Permission::AdminsRead), routes!(roles::list::list)))
+        .routes(guard(
+            Access::Permission(Permission::AdminsRead),
+            routes!(roles::list::list),
+        ))
         .split_for_parts()
 }
 

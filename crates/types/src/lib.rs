@@ -10,6 +10,6 @@ pub mod permissions;
 pub mod problem;
 pub mod rbac;
 
-pub use permissions::Permission;
 pub use page::Page;
+pub use permissions::Permission;
 pub use problem::Problem;

@@ -38,7 +38,10 @@ pub struct Problem {
 impl Problem {
     /// The messages recorded for one field, if any.
     pub fn field_errors(&self, field: &str) -> &[String] {
-        self.errors.get(field).map(Vec::as_slice).unwrap_or_default()
+        self.errors
+            .get(field)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 }
 

@@ -58,7 +58,10 @@ impl Access {
 
 /// Registers a route with its access requirement: enforced by a route layer and
 /// documented on each of the route's OpenAPI operations.
-pub fn guard(access: Access, (schemas, mut paths, method_router): UtoipaMethodRouter<AppState>) -> UtoipaMethodRouter<AppState> {
+pub fn guard(
+    access: Access,
+    (schemas, mut paths, method_router): UtoipaMethodRouter<AppState>,
+) -> UtoipaMethodRouter<AppState> {
     for item in paths.paths.values_mut() {
         for operation in operations_mut(item) {
             document(access, operation);
@@ -67,7 +70,9 @@ pub fn guard(access: Access, (schemas, mut paths, method_router): UtoipaMethodRo
     let method_router = if access == Access::Public {
         method_router
     } else {
-        method_router.route_layer(middleware::from_fn(move |req: Request, next: Next| authorize(access, req, next)))
+        method_router.route_layer(middleware::from_fn(move |req: Request, next: Next| {
+            authorize(access, req, next)
+        }))
     };
     (schemas, paths, method_router)
 }
@@ -94,7 +99,11 @@ fn document(access: Access, op: &mut Operation) {
         Access::Permission(p) => SecurityRequirement::new(BEARER_SCHEME, [p.as_str()]),
     };
     op.security = Some(vec![requirement]);
-    op.extensions = Some(ExtensionsBuilder::new().add(ACCESS_EXTENSION, access.label()).build());
+    op.extensions = Some(
+        ExtensionsBuilder::new()
+            .add(ACCESS_EXTENSION, access.label())
+            .build(),
+    );
     let note = match access {
         Access::Public => "Access: public.".to_owned(),
         Access::Authenticated => "Access: any signed-in admin.".to_owned(),
@@ -106,9 +115,15 @@ fn document(access: Access, op: &mut Operation) {
     });
     if access != Access::Public {
         let problem = |name: &str| RefOr::Ref(Ref::from_response_name(name));
-        op.responses.responses.entry("401".into()).or_insert_with(|| problem("Unauthenticated"));
+        op.responses
+            .responses
+            .entry("401".into())
+            .or_insert_with(|| problem("Unauthenticated"));
         if let Access::Permission(_) = access {
-            op.responses.responses.entry("403".into()).or_insert_with(|| problem("Forbidden"));
+            op.responses
+                .responses
+                .entry("403".into())
+                .or_insert_with(|| problem("Forbidden"));
         }
     }
 }
@@ -116,12 +131,19 @@ fn document(access: Access, op: &mut Operation) {
 /// Authenticates the bearer token and checks the permission; on success the request
 /// carries a [`Principal`] for the handler.
 async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
-    let state = req.extensions().get::<AppState>().cloned().expect("AppState extension is installed by app::router");
+    let state = req
+        .extensions()
+        .get::<AppState>()
+        .cloned()
+        .expect("AppState extension is installed by app::router");
     let bearer = req
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(|t| t.trim().to_owned());
     match principal(&state, bearer, access).await {
         Ok(principal) => {
@@ -132,18 +154,29 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
     }
 }
 
-async fn principal(state: &AppState, bearer: Option<String>, access: Access) -> Result<Principal, ApiError> {
+async fn principal(
+    state: &AppState,
+    bearer: Option<String>,
+    access: Access,
+) -> Result<Principal, ApiError> {
     let token = bearer
         .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthenticated("Send `Authorization: Bearer <access token>`."))?;
-    let claims = state
-        .jwt
-        .verify(&token)
-        .ok_or(ApiError::Unauthenticated("The access token is invalid or expired."))?;
+        .ok_or(ApiError::Unauthenticated(
+            "Send `Authorization: Bearer <access token>`.",
+        ))?;
+    let claims = state.jwt.verify(&token).ok_or(ApiError::Unauthenticated(
+        "The access token is invalid or expired.",
+    ))?;
     let identity = db::admins::identity(&state.db, claims.sub, claims.sid)
         .await?
-        .ok_or(ApiError::Unauthenticated("The session has ended or the account is disabled."))?;
-    let permissions: BTreeSet<Permission> = identity.permissions.iter().filter_map(|p| p.parse().ok()).collect();
+        .ok_or(ApiError::Unauthenticated(
+            "The session has ended or the account is disabled.",
+        ))?;
+    let permissions: BTreeSet<Permission> = identity
+        .permissions
+        .iter()
+        .filter_map(|p| p.parse().ok())
+        .collect();
     let principal = Principal {
         admin_id: identity.id,
         email: identity.email,

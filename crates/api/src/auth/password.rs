@@ -23,7 +23,11 @@ pub fn check_policy(field: &str, password: &str) -> Result<(), FieldErrors> {
     if chars > MAX_LENGTH {
         messages.push(format!("must be at most {MAX_LENGTH} characters"));
     }
-    if messages.is_empty() { Ok(()) } else { Err(FieldErrors::from([(field.to_owned(), messages)])) }
+    if messages.is_empty() {
+        Ok(())
+    } else {
+        Err(FieldErrors::from([(field.to_owned(), messages)]))
+    }
 }
 
 /// Hashes a password into a PHC string.
@@ -44,8 +48,11 @@ pub async fn verify(password: SecretString, phc: Option<String>) -> anyhow::Resu
     tokio::task::spawn_blocking(move || {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| dummy_hash().to_owned());
-        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash is not PHC: {e}"))?;
-        let ok = Argon2::default().verify_password(password.expose_secret().as_bytes(), &parsed).is_ok();
+        let parsed =
+            PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash is not PHC: {e}"))?;
+        let ok = Argon2::default()
+            .verify_password(password.expose_secret().as_bytes(), &parsed)
+            .is_ok();
         Ok(ok && known)
     })
     .await
@@ -68,11 +75,25 @@ mod tests {
 
     #[tokio::test]
     async fn hash_and_verify() {
-        let phc = hash("correct horse battery".to_owned().into()).await.unwrap();
+        let phc = hash("correct horse battery".to_owned().into())
+            .await
+            .unwrap();
         assert!(phc.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".to_owned().into(), Some(phc.clone())).await.unwrap());
-        assert!(!verify("wrong horse battery".to_owned().into(), Some(phc)).await.unwrap());
-        assert!(!verify("no account has this password".to_owned().into(), None).await.unwrap());
+        assert!(
+            verify("correct horse battery".to_owned().into(), Some(phc.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify("wrong horse battery".to_owned().into(), Some(phc))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify("no account has this password".to_owned().into(), None)
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

@@ -31,7 +31,17 @@ pub async fn issue(
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     let ttl = state.config.refresh_token_ttl;
     let expires_at = Utc::now() + ttl;
-    refresh_tokens::insert(conn, NewToken { family_id, admin_id, token_hash: &hash(&token), expires_at }, meta).await?;
+    refresh_tokens::insert(
+        conn,
+        NewToken {
+            family_id,
+            admin_id,
+            token_hash: &hash(&token),
+            expires_at,
+        },
+        meta,
+    )
+    .await?;
     Ok(cookie(state, token, ttl.as_secs() as i64))
 }
 

@@ -11,7 +11,10 @@ pub struct LoginRow {
     pub disabled: bool,
 }
 
-pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<LoginRow>> {
+pub async fn find_for_login(
+    db: impl PgExecutor<'_>,
+    email: &str,
+) -> sqlx::Result<Option<LoginRow>> {
     sqlx::query_as!(
         LoginRow,
         r#"SELECT id, email, password_hash, disabled_at IS NOT NULL AS "disabled!"
@@ -31,7 +34,11 @@ pub struct Identity {
 
 /// The admin behind an access token, if the account is enabled and the session (refresh
 /// family) is still alive: signing out or disabling an account ends access at once.
-pub async fn identity(db: impl PgExecutor<'_>, admin_id: Uuid, session_id: Uuid) -> sqlx::Result<Option<Identity>> {
+pub async fn identity(
+    db: impl PgExecutor<'_>,
+    admin_id: Uuid,
+    session_id: Uuid,
+) -> sqlx::Result<Option<Identity>> {
     sqlx::query_as!(
         Identity,
         r#"SELECT a.id, a.email,
@@ -79,7 +86,9 @@ pub async fn me(db: impl PgExecutor<'_>, admin_id: Uuid) -> sqlx::Result<Option<
 }
 
 pub async fn count(db: impl PgExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM admins"#).fetch_one(db).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM admins"#)
+        .fetch_one(db)
+        .await
 }
 
 /// Why an admin could not be created.
@@ -116,13 +125,27 @@ pub async fn create(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(CreateError::EmailTaken)?;
-    sqlx::query!("INSERT INTO admin_roles (admin_id, role_id) VALUES ($1, $2)", id, role_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO admin_roles (admin_id, role_id) VALUES ($1, $2)",
+        id,
+        role_id
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(id)
 }
 
-pub async fn record_login(db: impl PgExecutor<'_>, admin_id: Uuid, at: DateTime<Utc>) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE admins SET last_login_at = $2 WHERE id = $1", admin_id, at).execute(db).await?;
+pub async fn record_login(
+    db: impl PgExecutor<'_>,
+    admin_id: Uuid,
+    at: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE admins SET last_login_at = $2 WHERE id = $1",
+        admin_id,
+        at
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -10,11 +10,18 @@ use crate::http::client::ClientMeta;
 /// Who did it.
 #[derive(Debug, Clone)]
 pub enum Actor {
-    Admin { id: Uuid, email: String },
+    Admin {
+        id: Uuid,
+        email: String,
+    },
     /// Not signed in (a failed login: the label is the email typed).
-    Anonymous { label: String },
+    Anonymous {
+        label: String,
+    },
     /// The CLI or the server itself (bootstrap).
-    System { label: String },
+    System {
+        label: String,
+    },
 }
 
 impl Actor {
@@ -34,7 +41,11 @@ pub struct Entry<'a> {
     pub details: Value,
 }
 
-pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>, meta: &ClientMeta) -> sqlx::Result<()> {
+pub async fn record(
+    db: impl PgExecutor<'_>,
+    entry: Entry<'_>,
+    meta: &ClientMeta,
+) -> sqlx::Result<()> {
     let (actor_admin_id, actor_label) = entry.actor.parts();
     sqlx::query!(
         "INSERT INTO admin_audit_log

@@ -7,7 +7,9 @@ use sqlx::PgConnection;
 
 /// Serialises attempts on one key across instances until the transaction ends.
 pub async fn lock(conn: &mut PgConnection, key: &str) -> sqlx::Result<()> {
-    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key).fetch_one(conn).await?;
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+        .fetch_one(conn)
+        .await?;
     Ok(())
 }
 
@@ -21,7 +23,11 @@ pub struct Window {
     pub account_last_failure: Option<DateTime<Utc>>,
 }
 
-pub async fn window(conn: &mut PgConnection, account: &str, ip: Option<IpAddr>) -> sqlx::Result<Window> {
+pub async fn window(
+    conn: &mut PgConnection,
+    account: &str,
+    ip: Option<IpAddr>,
+) -> sqlx::Result<Window> {
     let ip = ip.map(ipnet::IpNet::from);
     sqlx::query_as!(
         Window,
@@ -47,7 +53,12 @@ pub async fn window(conn: &mut PgConnection, account: &str, ip: Option<IpAddr>) 
     .await
 }
 
-pub async fn record(conn: &mut PgConnection, account: &str, ip: Option<IpAddr>, succeeded: bool) -> sqlx::Result<()> {
+pub async fn record(
+    conn: &mut PgConnection,
+    account: &str,
+    ip: Option<IpAddr>,
+    succeeded: bool,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO login_attempts (account, ip, succeeded) VALUES ($1, $2, $3)",
         account,
@@ -57,8 +68,11 @@ pub async fn record(conn: &mut PgConnection, account: &str, ip: Option<IpAddr>, 
     .execute(&mut *conn)
     .await?;
     // Attempts older than a day no longer matter to any window.
-    sqlx::query!("DELETE FROM login_attempts WHERE account = $1 AND attempted_at < now() - interval '1 day'", account)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM login_attempts WHERE account = $1 AND attempted_at < now() - interval '1 day'",
+        account
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }

@@ -16,7 +16,9 @@ pub const REQUESTS_TOTAL: &str = "http_requests_total";
 pub const REQUEST_DURATION: &str = "http_request_duration_seconds";
 
 /// Latency buckets from 1 ms to 10 s.
-const BUCKETS: &[f64] = &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 /// The process-wide recorder (metrics are per process; installed on first use).
 pub fn handle() -> &'static PrometheusHandle {
@@ -37,7 +39,14 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| if req.uri().path().starts_with("/api/") { "unmatched" } else { "static" }.to_owned());
+        .unwrap_or_else(|| {
+            if req.uri().path().starts_with("/api/") {
+                "unmatched"
+            } else {
+                "static"
+            }
+            .to_owned()
+        });
     let method = req.method().to_string();
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
@@ -54,5 +63,8 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     metrics::gauge!("db_pool_idle_connections").set(pool.num_idle() as f64);
     metrics::gauge!("db_pool_max_connections").set(f64::from(pool.options().get_max_connections()));
     metrics::gauge!("process_uptime_seconds").set(state.started_at.elapsed().as_secs_f64());
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle().render())
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        handle().render(),
+    )
 }

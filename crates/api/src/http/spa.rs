@@ -27,14 +27,19 @@ struct Index {
 
 impl Spa {
     pub fn load(dir: &Path) -> Self {
-        let index = std::fs::read_to_string(dir.join("index.html")).ok().map(|html| {
-            let csp = HeaderValue::from_str(&spa_csp(&html)).expect("CSP is ASCII");
-            Arc::new(Index { html, csp })
-        });
+        let index = std::fs::read_to_string(dir.join("index.html"))
+            .ok()
+            .map(|html| {
+                let csp = HeaderValue::from_str(&spa_csp(&html)).expect("CSP is ASCII");
+                Arc::new(Index { html, csp })
+            });
         if index.is_none() {
             tracing::warn!(dir = %dir.display(), "SPA not built: `/` will answer 503 (run `make run` or `make spa`)");
         }
-        Spa { dir: dir.to_owned(), index }
+        Spa {
+            dir: dir.to_owned(),
+            index,
+        }
     }
 
     pub fn is_built(&self) -> bool {
@@ -44,7 +49,11 @@ impl Spa {
     /// Fallback service for every path that is not an API route.
     pub async fn serve(self, req: Request) -> Response {
         let Some(index) = self.index.clone() else {
-            return (StatusCode::SERVICE_UNAVAILABLE, "The admin app is not built. Run `make run`.").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The admin app is not built. Run `make run`.",
+            )
+                .into_response();
         };
         let path = req.uri().path().to_owned();
         if path != "/" && path != "/index.html" {
@@ -54,9 +63,10 @@ impl Spa {
             {
                 let mut response = response.map(Body::new);
                 // Trunk puts a content hash in every asset name: cache them for good.
-                response
-                    .headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+                response.headers_mut().insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                );
                 return response;
             }
             // A file-like path that does not exist is a real 404, not the app.
@@ -64,7 +74,8 @@ impl Spa {
                 return StatusCode::NOT_FOUND.into_response();
             }
         }
-        let mut response = (StatusCode::OK, axum::response::Html(index.html.clone())).into_response();
+        let mut response =
+            (StatusCode::OK, axum::response::Html(index.html.clone())).into_response();
         let h = response.headers_mut();
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         h.insert(header::CONTENT_SECURITY_POLICY, index.csp.clone());
@@ -79,13 +90,20 @@ fn spa_csp(html: &str) -> String {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after_tag = &rest[start..];
-        let Some(open_end) = after_tag.find('>') else { break };
+        let Some(open_end) = after_tag.find('>') else {
+            break;
+        };
         let body_and_rest = &after_tag[open_end + 1..];
-        let Some(close) = body_and_rest.find("</script>") else { break };
+        let Some(close) = body_and_rest.find("</script>") else {
+            break;
+        };
         let body = &body_and_rest[..close];
         if !after_tag[..open_end].contains("src=") && !body.trim().is_empty() {
             let digest = Sha256::digest(body.as_bytes());
-            hashes.push_str(&format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+            hashes.push_str(&format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
         }
         rest = &body_and_rest[close..];
     }

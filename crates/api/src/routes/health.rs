@@ -15,13 +15,22 @@ pub async fn healthz() -> Json<Value> {
 
 /// `GET /readyz`: the database answers; 503 problem otherwise.
 pub async fn readyz(State(state): State<AppState>) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let ping = tokio::time::timeout(std::time::Duration::from_secs(3), sqlx::query("SELECT 1").execute(&state.db)).await;
+    let ping = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        sqlx::query("SELECT 1").execute(&state.db),
+    )
+    .await;
     match ping {
-        Ok(Ok(_)) => Ok((StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" })))),
+        Ok(Ok(_)) => Ok((
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": "ok" })),
+        )),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: database unreachable");
             Err(ApiError::Unavailable("The database is unreachable.".into()))
         }
-        Err(_) => Err(ApiError::Unavailable("The database did not answer within 3 s.".into())),
+        Err(_) => Err(ApiError::Unavailable(
+            "The database did not answer within 3 s.".into(),
+        )),
     }
 }

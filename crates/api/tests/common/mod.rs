@@ -40,9 +40,18 @@ pub async fn spawn_with(pool: PgPool, config: Config) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await.unwrap();
+        axum::serve(
+            listener,
+            router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
-    TestApp { base: format!("http://{addr}"), client: reqwest::Client::new(), pool }
+    TestApp {
+        base: format!("http://{addr}"),
+        client: reqwest::Client::new(),
+        pool,
+    }
 }
 
 /// A signed-in browser, reduced to what matters: the access token and refresh cookie.
@@ -75,7 +84,15 @@ impl TestApp {
             password: PASSWORD.to_owned().into(),
             role: role.into(),
         };
-        create_admin(&self.pool, new, Actor::System { label: "test".into() }).await.unwrap();
+        create_admin(
+            &self.pool,
+            new,
+            Actor::System {
+                label: "test".into(),
+            },
+        )
+        .await
+        .unwrap();
     }
 
     pub async fn post_login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -92,15 +109,28 @@ impl TestApp {
         assert_eq!(res.status(), 200, "login of {email}");
         let refresh_cookie = refresh_cookie(res.headers()).expect("refresh cookie");
         let body: Value = res.json().await.unwrap();
-        Session { access_token: body["access_token"].as_str().unwrap().to_owned(), refresh_cookie }
+        Session {
+            access_token: body["access_token"].as_str().unwrap().to_owned(),
+            refresh_cookie,
+        }
     }
 
     pub async fn refresh(&self, cookie: &str) -> reqwest::Response {
-        self.client.post(self.url("/api/v1/auth/refresh")).header(COOKIE, cookie).send().await.unwrap()
+        self.client
+            .post(self.url("/api/v1/auth/refresh"))
+            .header(COOKIE, cookie)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {
@@ -119,7 +149,10 @@ pub async fn problem(res: reqwest::Response, status: u16) -> Value {
     let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(body["type"].is_string() && body["title"].is_string(), "{body}");
+    assert!(
+        body["type"].is_string() && body["title"].is_string(),
+        "{body}"
+    );
     assert_eq!(body["request_id"], request_id.as_str());
     body
 }

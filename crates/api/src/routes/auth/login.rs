@@ -32,17 +32,32 @@ impl Credentials {
         let mut errors = FieldErrors::new();
         let account = body.email.trim().to_lowercase();
         if account.is_empty() {
-            errors.entry("email".into()).or_default().push("is required".into());
+            errors
+                .entry("email".into())
+                .or_default()
+                .push("is required".into());
         } else if account.len() > 254 || !account.contains('@') {
-            errors.entry("email".into()).or_default().push("is not an email address".into());
+            errors
+                .entry("email".into())
+                .or_default()
+                .push("is not an email address".into());
         }
         if body.password.is_empty() {
-            errors.entry("password".into()).or_default().push("is required".into());
+            errors
+                .entry("password".into())
+                .or_default()
+                .push("is required".into());
         } else if body.password.len() > password::MAX_LENGTH {
-            errors.entry("password".into()).or_default().push("is too long".into());
+            errors
+                .entry("password".into())
+                .or_default()
+                .push("is too long".into());
         }
         if errors.is_empty() {
-            Ok(Credentials { account, password: body.password.into() })
+            Ok(Credentials {
+                account,
+                password: body.password.into(),
+            })
         } else {
             Err(ApiError::Validation(errors))
         }
@@ -84,7 +99,9 @@ pub async fn login(
     let window = login_attempts::window(&mut tx, account, meta.ip).await?;
     if let Some(limited) = rate_limit(&window, state.config.login_attempts_per_minute, Utc::now()) {
         let entry = Entry {
-            actor: Actor::Anonymous { label: account.to_owned() },
+            actor: Actor::Anonymous {
+                label: account.to_owned(),
+            },
             action: actions::LOGIN_RATE_LIMITED,
             resource_type: "session",
             resource_id: None,
@@ -96,14 +113,24 @@ pub async fn login(
     }
 
     let row = admins::find_for_login(&mut *tx, account).await?;
-    let password_ok = password::verify(credentials.password, row.as_ref().map(|r| r.password_hash.clone())).await?;
+    let password_ok = password::verify(
+        credentials.password,
+        row.as_ref().map(|r| r.password_hash.clone()),
+    )
+    .await?;
     let admin = row.filter(|r| password_ok && !r.disabled);
     login_attempts::record(&mut tx, account, meta.ip, admin.is_some()).await?;
 
     let Some(admin) = admin else {
-        let reason = if password_ok { "account disabled" } else { "wrong email or password" };
+        let reason = if password_ok {
+            "account disabled"
+        } else {
+            "wrong email or password"
+        };
         let entry = Entry {
-            actor: Actor::Anonymous { label: account.to_owned() },
+            actor: Actor::Anonymous {
+                label: account.to_owned(),
+            },
             action: actions::LOGIN_FAILED,
             resource_type: "session",
             resource_id: None,
@@ -118,14 +145,19 @@ pub async fn login(
     let cookie = refresh::issue(&mut tx, &state, admin.id, session_id, &meta).await?;
     admins::record_login(&mut *tx, admin.id, Utc::now()).await?;
     let entry = Entry {
-        actor: Actor::Admin { id: admin.id, email: admin.email.clone() },
+        actor: Actor::Admin {
+            id: admin.id,
+            email: admin.email.clone(),
+        },
         action: actions::LOGIN_SUCCEEDED,
         resource_type: "session",
         resource_id: Some(session_id.to_string()),
         details: json!({}),
     };
     audit::record(&mut *tx, entry, &meta).await?;
-    let me = admins::me(&mut *tx, admin.id).await?.context("admin vanished during sign-in")?;
+    let me = admins::me(&mut *tx, admin.id)
+        .await?
+        .context("admin vanished during sign-in")?;
     tx.commit().await?;
 
     let body = super::token_response(&state, me, session_id)?;
@@ -136,7 +168,11 @@ pub async fn login(
 fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -> Option<ApiError> {
     let per_minute = i64::from(per_minute);
     let until_window_frees = |oldest: Option<DateTime<Utc>>| {
-        oldest.map_or(60, |t| (t + chrono::Duration::seconds(60) - now).num_seconds().clamp(1, 60) as u64)
+        oldest.map_or(60, |t| {
+            (t + chrono::Duration::seconds(60) - now)
+                .num_seconds()
+                .clamp(1, 60) as u64
+        })
     };
     if w.account_failures >= LOCKOUT_FAILURES
         && let Some(last) = w.account_last_failure
@@ -145,7 +181,9 @@ fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -
         let wait = (last + LOCKOUT - now).num_seconds().max(1) as u64;
         return Some(ApiError::RateLimited {
             retry_after_seconds: wait,
-            detail: format!("Too many failed sign-ins: this account is locked. Try again in {wait} seconds."),
+            detail: format!(
+                "Too many failed sign-ins: this account is locked. Try again in {wait} seconds."
+            ),
         });
     }
     let wait = if w.account_recent >= per_minute {
@@ -164,7 +202,10 @@ fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -
 impl ApiError {
     fn retry_after_seconds(&self) -> u64 {
         match self {
-            ApiError::RateLimited { retry_after_seconds, .. } => *retry_after_seconds,
+            ApiError::RateLimited {
+                retry_after_seconds,
+                ..
+            } => *retry_after_seconds,
             _ => 0,
         }
     }

@@ -22,15 +22,31 @@ use crate::http::client::ClientMeta;
     params(("omni_refresh" = Option<String>, Cookie, description = "Refresh token set by sign-in")),
     responses((status = 204, description = "Signed out; the refresh cookie is cleared"))
 )]
-pub async fn logout(State(state): State<AppState>, meta: ClientMeta, jar: CookieJar) -> ApiResult<(CookieJar, StatusCode)> {
-    if let Some(token) = jar.get(REFRESH_COOKIE).map(|c| c.value().to_owned()).filter(|v| !v.is_empty()) {
+pub async fn logout(
+    State(state): State<AppState>,
+    meta: ClientMeta,
+    jar: CookieJar,
+) -> ApiResult<(CookieJar, StatusCode)> {
+    if let Some(token) = jar
+        .get(REFRESH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+    {
         let mut tx = state.db.begin().await?;
-        if let Some(stored) = refresh_tokens::find_for_update(&mut *tx, &refresh::hash(&token)).await? {
+        if let Some(stored) =
+            refresh_tokens::find_for_update(&mut *tx, &refresh::hash(&token)).await?
+        {
             let revoked = refresh_tokens::revoke_family(&mut *tx, stored.family_id).await?;
             if revoked > 0 {
-                let email = admins::me(&mut *tx, stored.admin_id).await?.map(|m| m.email).unwrap_or_default();
+                let email = admins::me(&mut *tx, stored.admin_id)
+                    .await?
+                    .map(|m| m.email)
+                    .unwrap_or_default();
                 let entry = Entry {
-                    actor: Actor::Admin { id: stored.admin_id, email },
+                    actor: Actor::Admin {
+                        id: stored.admin_id,
+                        email,
+                    },
                     action: actions::LOGOUT,
                     resource_type: "session",
                     resource_id: Some(stored.family_id.to_string()),

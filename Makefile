@@ -1,0 +1,76 @@
+# Omni Admin — the two commands: `make run` and `make test` (see README.md).
+# Works on a fresh Debian 12 machine with the Rust toolchain, apt and npm: missing tools
+# are installed at pinned versions (scripts/ensure-tools.sh), and a local PostgreSQL is
+# created under .data/ when DATABASE_URL is unset or unreachable (scripts/ensure-db.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# Build caches live outside the clone so fresh clones (CI) build incrementally.
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/omni-admin/target
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/frontend/node_modules/.bin:$(PATH)
+# Compile-time query checks use the committed .sqlx/ data, not a live database.
+export SQLX_OFFLINE := true
+
+OMNI_PORT ?= 8080
+E2E_PORT ?= 18181
+BIN_RELEASE := $(CARGO_TARGET_DIR)/release/omni-admin
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: tools spa ## Build everything and start the server on 127.0.0.1:$(OMNI_PORT)
+	cargo build --release -p omni-admin
+	@server=$$(scripts/ensure-db.sh); \
+	 db=$$(scripts/ensure-database.sh "$$server" omni_admin); \
+	 echo "Database: $$db"; \
+	 DATABASE_URL="$$db" OMNI_PORT=$(OMNI_PORT) OMNI_STATIC_DIR=frontend/dist \
+	   OMNI_LOG_FORMAT=$${OMNI_LOG_FORMAT:-pretty} exec $(BIN_RELEASE) serve
+
+.PHONY: test
+test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA build, e2e
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p omni-admin-frontend --target wasm32-unknown-unknown -- -D warnings
+	@server=$$(scripts/ensure-db.sh); \
+	 check_db=$$(scripts/ensure-database.sh "$$server" omni_admin_sqlx_check --fresh); \
+	 DATABASE_URL="$$check_db" cargo sqlx migrate run --source migrations; \
+	 DATABASE_URL="$$check_db" SQLX_OFFLINE=false cargo sqlx prepare --workspace --check; \
+	 echo "== Rust tests (fresh database per test on $$server)"; \
+	 DATABASE_URL="$$server/postgres" cargo test --workspace --all-targets; \
+	 $(MAKE) --no-print-directory spa; \
+	 echo "== e2e (Playwright + $$(chromium --version))"; \
+	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) npx playwright test
+
+.PHONY: spa
+spa: ## Build the SPA (release) into frontend/dist
+	cd frontend && trunk build --release
+
+.PHONY: openapi
+openapi: ## Regenerate openapi/openapi.json from the code
+	cargo run -q -p omni-admin -- openapi > openapi/openapi.json
+
+.PHONY: sqlx-prepare
+sqlx-prepare: ## Refresh .sqlx/ after changing a query
+	@server=$$(scripts/ensure-db.sh); \
+	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_sqlx_check --fresh); \
+	 DATABASE_URL="$$db" cargo sqlx migrate run --source migrations; \
+	 DATABASE_URL="$$db" SQLX_OFFLINE=false cargo sqlx prepare --workspace
+
+.PHONY: tools tools-test
+tools: ## Install the build tools that are missing
+	scripts/ensure-tools.sh build
+tools-test:
+	scripts/ensure-tools.sh test
+
+.PHONY: db-stop
+db-stop: ## Stop the local PostgreSQL started under .data/
+	@bin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+	 for d in .data/pg /var/tmp/omni-admin-pg-*; do \
+	   [ -f "$$d/postmaster.pid" ] || continue; \
+	   if [ "$$(id -u)" -eq 0 ]; then runuser -u postgres -- "$$bin/pg_ctl" -D "$$d" stop -m fast; \
+	   else "$$bin/pg_ctl" -D "$$d" stop -m fast; fi; \
+	 done

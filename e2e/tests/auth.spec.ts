@@ -1,0 +1,51 @@
+import { expect, test } from '@playwright/test';
+import { OWNER, expectSignedIn, signIn } from './fixtures';
+
+test('sign in, survive a reload, sign out', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page);
+  await expectSignedIn(page);
+  await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText(OWNER.email);
+  await expect(page.getByRole('main')).toContainText('owner');
+
+  // The access token lives in memory only: a reload restores the session via the cookie.
+  await page.reload();
+  await expectSignedIn(page);
+  await expect(page).not.toHaveURL(/\/login/);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.reload();
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByTestId('current-admin')).toHaveCount(0);
+});
+
+test('a deep link while signed out comes back after sign-in', async ({ page }) => {
+  await page.goto('/profile?tab=permissions');
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await signIn(page);
+  await expect(page).toHaveURL(/\/profile\?tab=permissions$/);
+  await expectSignedIn(page);
+});
+
+test('a wrong password shows an error and keeps you on the form', async ({ page }) => {
+  await page.goto('/login');
+  await signIn(page, OWNER.email, 'definitely not the password');
+  await expect(page.getByRole('alert')).toContainText('The email or password is incorrect');
+  await expect(page).toHaveURL(/\/login/);
+  await expect(page.getByLabel('Password')).toBeVisible();
+});
+
+test('an unknown /api path is a problem document, not the app', async ({ request }) => {
+  const res = await request.get('/api/v1/does-not-exist');
+  expect(res.status()).toBe(404);
+  expect(res.headers()['content-type']).toBe('application/problem+json');
+});
+
+test('Swagger UI lists the auth routes offline', async ({ page }) => {
+  await page.goto('/docs/');
+  await expect(page.getByText('/api/v1/auth/login')).toBeVisible();
+  await expect(page.getByRole('button', { name: /Authorize/ })).toBeVisible();
+});
