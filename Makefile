@@ -45,6 +45,12 @@ test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA buil
 	 echo "== e2e (Playwright + $$(chromium --version))"; \
 	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) npx playwright test
 
+.PHONY: bench
+bench: ## Measure sign-in cost (argon2id verify, full login over HTTP)
+	@server=$$(scripts/ensure-db.sh); \
+	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
+	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench login
+
 .PHONY: spa
 spa: ## Build the SPA (release) into frontend/dist
 	cd frontend && trunk build --release
