@@ -1,1 +1,13 @@
-fn main() {}
+//! Omni Admin single-page app: Leptos (client-side rendering) compiled to WASM.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+mod routes;
+mod state;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

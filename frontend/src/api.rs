@@ -1,0 +1,192 @@
+//! The one HTTP client of the SPA. Pages call these methods and never build a request or
+//! spell a URL: paths come from `omni_types::paths`, bodies are the shared types, and
+//! every error response becomes an [`ApiError`].
+
+mod error;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
+use gloo_net::http::{Method, RequestBuilder, Response};
+use leptos::prelude::*;
+use omni_types::auth::{LoginRequest, Me, TokenResponse};
+use omni_types::{Problem, paths};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::state::Session;
+
+pub use error::ApiError;
+
+type Refresh = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
+
+/// The API as one session sees it. Cheap to copy; provided as context by the app root.
+#[derive(Clone, Copy)]
+pub struct Api {
+    session: Session,
+    /// The refresh request in flight, if any. Refresh tokens rotate, and presenting a spent
+    /// one revokes the whole session, so a tab must never send two at once: every caller
+    /// that needs a refresh awaits this one instead of starting its own.
+    refreshing: StoredValue<Option<Refresh>, LocalStorage>,
+}
+
+impl Api {
+    pub fn new(session: Session) -> Self {
+        Api {
+            session,
+            refreshing: StoredValue::new_local(None),
+        }
+    }
+
+    /// Signs in; on success the session holds the new access token and admin.
+    pub async fn login(&self, credentials: &LoginRequest) -> Result<(), ApiError> {
+        let body = encode(credentials)?;
+        let response = send(Method::POST, paths::AUTH_LOGIN, None, Some(&body)).await?;
+        self.session
+            .sign_in(decode::<TokenResponse>(response).await?);
+        Ok(())
+    }
+
+    /// Revokes the session on the server (it works from the cookie alone), then forgets it here.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        send(Method::POST, paths::AUTH_LOGOUT, None, None).await?;
+        self.session.sign_out();
+        Ok(())
+    }
+
+    /// The signed-in admin, fresh from the server (roles may have changed since sign-in).
+    pub async fn me(&self) -> Result<Me, ApiError> {
+        let me: Me = decode(self.authorized(Method::GET, paths::AUTH_ME, None).await?).await?;
+        self.session.update_admin(&me);
+        Ok(me)
+    }
+
+    /// Startup: turns the refresh cookie, if any, back into a session. "No session" is a
+    /// normal outcome here; only a failure to find out is an error.
+    pub async fn restore(&self) -> Result<(), ApiError> {
+        match self.refresh().await {
+            Err(e) if e.is_unauthenticated() => Ok(()),
+            other => other,
+        }
+    }
+
+    async fn refresh(&self) -> Result<(), ApiError> {
+        let refresh = match self.refreshing.get_value() {
+            Some(in_flight) => in_flight,
+            None => {
+                let started = refresh_session(self.session).boxed_local().shared();
+                self.refreshing.set_value(Some(started.clone()));
+                started
+            }
+        };
+        let outcome = refresh.clone().await;
+        // Only the refresh we awaited may be cleared: a newer one may already have started.
+        self.refreshing.update_value(|slot| {
+            if slot
+                .as_ref()
+                .is_some_and(|current| current.ptr_eq(&refresh))
+            {
+                *slot = None;
+            }
+        });
+        outcome
+    }
+
+    /// Sends with the access token; on a 401 renews the token once and sends again.
+    async fn authorized(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<Response, ApiError> {
+        let token = self.session.access_token();
+        match send(method.clone(), path, token.as_deref(), body).await {
+            Err(e) if e.is_unauthenticated() => {
+                // Another call may have renewed the token while this one was on the wire.
+                if self.session.access_token() == token {
+                    self.refresh().await?;
+                }
+                send(method, path, self.session.access_token().as_deref(), body).await
+            }
+            other => other,
+        }
+    }
+}
+
+/// One `POST /auth/refresh`, applied to the session exactly once however many await it.
+async fn refresh_session(session: Session) -> Result<(), ApiError> {
+    let tokens = match send(Method::POST, paths::AUTH_REFRESH, None, None).await {
+        Ok(response) => decode::<TokenResponse>(response).await,
+        Err(e) => Err(e),
+    };
+    match tokens {
+        Ok(tokens) => {
+            session.sign_in(tokens);
+            Ok(())
+        }
+        Err(e) => {
+            if e.is_unauthenticated() {
+                session.expire();
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The refresh cookie rides along on auth routes because fetch sends same-origin
+/// credentials by default; nothing else needs it.
+async fn send(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> Result<Response, ApiError> {
+    let mut request = RequestBuilder::new(path)
+        .method(method)
+        .header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body.to_owned()),
+        None => request.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(ApiError::Problem(Box::new(problem(response).await)))
+    }
+}
+
+async fn problem(response: Response) -> Problem {
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.trim().parse().ok());
+    let status_text = response.status_text();
+    let parsed = match response.text().await {
+        Ok(text) => serde_json::from_str::<Problem>(&text).ok(),
+        Err(_) => None,
+    };
+    let mut problem = parsed.unwrap_or_else(|| error::status_only(status, status_text));
+    problem.retry_after_seconds = problem.retry_after_seconds.or(retry_after);
+    problem
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn encode(body: &impl Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))
+}

@@ -1,0 +1,20 @@
+//! Building blocks shared by the pages: the signed-in layout and its parts, and the
+//! loading, error and form pieces every data view uses.
+
+pub mod breadcrumbs;
+pub mod error_panel;
+pub mod field;
+pub mod full_page;
+pub mod header;
+pub mod icons;
+pub mod layout;
+pub mod local_time;
+pub mod session_gate;
+pub mod sidebar;
+pub mod skeleton;
+pub mod theme_toggle;
+
+/// Sets the browser tab's title.
+pub fn set_document_title(page: &str) {
+    leptos::prelude::document().set_title(&format!("{page} · Omni Admin"));
+}

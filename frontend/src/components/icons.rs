@@ -1,0 +1,56 @@
+use leptos::prelude::*;
+
+/// The app's line icons, drawn on a 24-unit grid with round strokes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Icon {
+    Logo,
+    User,
+    Menu,
+    Close,
+    Sun,
+    Moon,
+    SignOut,
+    Alert,
+}
+
+impl Icon {
+    fn path(self) -> &'static str {
+        match self {
+            Icon::Logo => {
+                "M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM12 2v4M12 18v4M3.3 7l3.5 2M17.2 15l3.5 2M3.3 17l3.5-2M17.2 9l3.5-2"
+            }
+            Icon::User => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 20c0-3.5 3.6-6 8-6s8 2.5 8 6",
+            Icon::Menu => "M4 6h16M4 12h16M4 18h16",
+            Icon::Close => "M6 6l12 12M18 6L6 18",
+            Icon::Sun => {
+                "M12 16a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4\
+                 M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4"
+            }
+            Icon::Moon => "M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z",
+            Icon::SignOut => "M10 12h10M16 8l4 4-4 4M14 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h8",
+            Icon::Alert => "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 8v5M12 16h.01",
+        }
+    }
+}
+
+/// Decorative: whatever the icon stands for must also be said in text or a label.
+#[component]
+pub fn IconSvg(icon: Icon) -> impl IntoView {
+    view! {
+        <svg
+            class="icon"
+            viewBox="0 0 24 24"
+            width="20"
+            height="20"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="2"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+            aria-hidden="true"
+            focusable="false"
+        >
+            <path d=icon.path() />
+        </svg>
+    }
+}

@@ -1,0 +1,123 @@
+//! The SPA's own pages, declared once: the route table, the sidebar and the breadcrumbs
+//! all read them from here. (API paths live in `omni_types::paths`.)
+
+use omni_types::Permission;
+use omni_types::auth::Me;
+
+use crate::components::icons::Icon;
+
+/// A page reachable from the sidebar.
+pub struct Page {
+    /// The URL path segment, without slashes.
+    pub segment: &'static str,
+    pub title: &'static str,
+    pub icon: Icon,
+    /// What the admin must hold to see the page; `None`: every signed-in admin.
+    pub permission: Option<Permission>,
+}
+
+impl Page {
+    pub fn href(&self) -> String {
+        format!("/{}", self.segment)
+    }
+
+    pub fn visible_to(&self, admin: &Me) -> bool {
+        self.permission.is_none_or(|needed| admin.can(needed))
+    }
+}
+
+/// A labelled group of sidebar entries.
+pub struct NavSection {
+    pub label: &'static str,
+    pub pages: &'static [Page],
+}
+
+pub const LOGIN_SEGMENT: &str = "login";
+pub const HOME: &str = "/";
+
+pub const PROFILE: Page = Page {
+    segment: "profile",
+    title: "Profile",
+    icon: Icon::User,
+    permission: None,
+};
+
+/// The sidebar, top to bottom.
+pub const NAV: &[NavSection] = &[NavSection {
+    label: "Account",
+    pages: &[PROFILE],
+}];
+
+fn pages() -> impl Iterator<Item = &'static Page> {
+    NAV.iter().flat_map(|section| section.pages)
+}
+
+/// The page a location path shows, if it is one of ours.
+pub fn page_at(path: &str) -> Option<&'static Page> {
+    let segment = path.trim_matches('/');
+    pages().find(|page| page.segment == segment)
+}
+
+/// What the breadcrumbs and the tab title call the page at `path`.
+pub fn title_at(path: &str) -> &'static str {
+    page_at(path).map_or(NOT_FOUND_TITLE, |page| page.title)
+}
+
+pub const NOT_FOUND_TITLE: &str = "Page not found";
+
+/// The sign-in page, remembering where to go afterwards (`next` is a path plus query).
+pub fn login_href(next: Option<&str>) -> String {
+    match next {
+        Some(next) if safe_next(Some(next)).is_some() => {
+            format!(
+                "/{LOGIN_SEGMENT}?next={}",
+                leptos_router::location::Url::escape(next)
+            )
+        }
+        _ => format!("/{LOGIN_SEGMENT}"),
+    }
+}
+
+/// `next` if it is a path on this site. Anything else could send a freshly signed-in admin
+/// to another origin: `//host` and `/\host` are protocol-relative to browsers, and they drop
+/// tabs and newlines, so `/\t/host` is too.
+pub fn safe_next(next: Option<&str>) -> Option<&str> {
+    let next = next?;
+    let on_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    on_site.then_some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_stay_on_site() {
+        assert_eq!(
+            safe_next(Some("/profile?tab=roles")),
+            Some("/profile?tab=roles")
+        );
+        assert_eq!(safe_next(Some("/")), Some("/"));
+        for unsafe_next in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/\t/evil.example",
+            "",
+            "profile",
+        ] {
+            assert_eq!(safe_next(Some(unsafe_next)), None, "{unsafe_next:?}");
+        }
+        assert_eq!(safe_next(None), None);
+    }
+
+    #[test]
+    fn pages_are_found_by_path() {
+        assert_eq!(page_at("/profile").map(|p| p.title), Some("Profile"));
+        assert_eq!(page_at("/profile/").map(|p| p.title), Some("Profile"));
+        assert!(page_at("/nope").is_none());
+    }
+}
