@@ -41,8 +41,7 @@ impl Api {
     pub async fn login(&self, credentials: &LoginRequest) -> Result<(), ApiError> {
         let body = encode(credentials)?;
         let response = send(Method::POST, paths::AUTH_LOGIN, None, Some(&body)).await?;
-        self.session
-            .sign_in(decode::<TokenResponse>(response).await?);
+        self.session.sign_in(decode::<TokenResponse>(response).await?);
         Ok(())
     }
 
@@ -81,10 +80,7 @@ impl Api {
         let outcome = refresh.clone().await;
         // Only the refresh we awaited may be cleared: a newer one may already have started.
         self.refreshing.update_value(|slot| {
-            if slot
-                .as_ref()
-                .is_some_and(|current| current.ptr_eq(&refresh))
-            {
+            if slot.as_ref().is_some_and(|current| current.ptr_eq(&refresh)) {
                 *slot = None;
             }
         });
@@ -92,12 +88,7 @@ impl Api {
     }
 
     /// Sends with the access token; on a 401 renews the token once and sends again.
-    async fn authorized(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&str>,
-    ) -> Result<Response, ApiError> {
+    async fn authorized(&self, method: Method, path: &str, body: Option<&str>) -> Result<Response, ApiError> {
         let token = self.session.access_token();
         match send(method.clone(), path, token.as_deref(), body).await {
             Err(e) if e.is_unauthenticated() => {
@@ -134,12 +125,7 @@ async fn refresh_session(session: Session) -> Result<(), ApiError> {
 
 /// The refresh cookie rides along on auth routes because fetch sends same-origin
 /// credentials by default; nothing else needs it.
-async fn send(
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&str>,
-) -> Result<Response, ApiError> {
+async fn send(method: Method, path: &str, token: Option<&str>, body: Option<&str>) -> Result<Response, ApiError> {
     let mut request = RequestBuilder::new(path)
         .method(method)
         .header("Accept", "application/json");
@@ -147,16 +133,11 @@ async fn send(
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => request
-            .header("Content-Type", "application/json")
-            .body(body.to_owned()),
+        Some(body) => request.header("Content-Type", "application/json").body(body.to_owned()),
         None => request.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
     if response.ok() {
         Ok(response)
     } else {
@@ -181,10 +162,7 @@ async fn problem(response: Response) -> Problem {
 }
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response
-        .json()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+    response.json().await.map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 fn encode(body: &impl Serialize) -> Result<String, ApiError> {

@@ -69,10 +69,7 @@ pub const NOT_FOUND_TITLE: &str = "Page not found";
 pub fn login_href(next: Option<&str>) -> String {
     match next {
         Some(next) if safe_next(Some(next)).is_some() => {
-            format!(
-                "/{LOGIN_SEGMENT}?next={}",
-                leptos_router::location::Url::escape(next)
-            )
+            format!("/{LOGIN_SEGMENT}?next={}", leptos_router::location::Url::escape(next))
         }
         _ => format!("/{LOGIN_SEGMENT}"),
     }
@@ -83,10 +80,8 @@ pub fn login_href(next: Option<&str>) -> String {
 /// tabs and newlines, so `/\t/host` is too.
 pub fn safe_next(next: Option<&str>) -> Option<&str> {
     let next = next?;
-    let on_site = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.chars().any(char::is_control);
+    let on_site =
+        next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.chars().any(char::is_control);
     on_site.then_some(next)
 }
 
@@ -96,10 +91,7 @@ mod tests {
 
     #[test]
     fn next_must_stay_on_site() {
-        assert_eq!(
-            safe_next(Some("/profile?tab=roles")),
-            Some("/profile?tab=roles")
-        );
+        assert_eq!(safe_next(Some("/profile?tab=roles")), Some("/profile?tab=roles"));
         assert_eq!(safe_next(Some("/")), Some("/"));
         for unsafe_next in [
             "//evil.example",

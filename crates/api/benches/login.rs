@@ -18,7 +18,13 @@ fn summary(label: &str, mut samples: Vec<Duration>) {
     samples.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let p = |q: f64| ms(samples[((samples.len() - 1) as f64 * q).round() as usize]);
-    println!("{label:<28} n={:<3} p50={:>7.1} ms  p95={:>7.1} ms  max={:>7.1} ms", samples.len(), p(0.5), p(0.95), p(1.0));
+    println!(
+        "{label:<28} n={:<3} p50={:>7.1} ms  p95={:>7.1} ms  max={:>7.1} ms",
+        samples.len(),
+        p(0.5),
+        p(0.95),
+        p(1.0)
+    );
 }
 
 #[tokio::main]
@@ -35,9 +41,16 @@ async fn main() -> anyhow::Result<()> {
 
     let pool = db::pool(&url, 5)?;
     db::MIGRATOR.run(&pool).await?;
-    sqlx::query("TRUNCATE admins, login_attempts, refresh_tokens CASCADE").execute(&pool).await?;
+    sqlx::query("TRUNCATE admins, login_attempts, refresh_tokens CASCADE")
+        .execute(&pool)
+        .await?;
     let email = "bench@example.com";
-    let new = NewAdmin { email: email.into(), display_name: "Bench".into(), password: PASSWORD.to_owned().into(), role: "owner".into() };
+    let new = NewAdmin {
+        email: email.into(),
+        display_name: "Bench".into(),
+        password: PASSWORD.to_owned().into(),
+        role: "owner".into(),
+    };
     create_admin(&pool, new, Actor::System { label: "bench".into() }).await?;
 
     let config = Config::from_vars([
@@ -55,7 +68,11 @@ async fn main() -> anyhow::Result<()> {
     let mut login = Vec::new();
     for _ in 0..ROUNDS {
         let t = Instant::now();
-        let res = client.post(format!("http://{addr}/api/v1/auth/login")).json(&body).send().await?;
+        let res = client
+            .post(format!("http://{addr}/api/v1/auth/login"))
+            .json(&body)
+            .send()
+            .await?;
         anyhow::ensure!(res.status() == 200, "login answered {}", res.status());
         res.bytes().await?;
         login.push(t.elapsed());

@@ -58,10 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route(omni_types::paths::HEALTHZ, get(health::healthz))
         .route(omni_types::paths::READYZ, get(health::readyz))
         .route(omni_types::paths::METRICS, get(metrics::render))
-        .merge(
-            SwaggerUi::new(omni_types::paths::SWAGGER_UI)
-                .url(omni_types::paths::OPENAPI_JSON, openapi),
-        )
+        .merge(SwaggerUi::new(omni_types::paths::SWAGGER_UI).url(omni_types::paths::OPENAPI_JSON, openapi))
         .fallback(move |req: Request| spa.clone().serve(req))
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(axum::middleware::from_fn(metrics::middleware))
@@ -74,7 +71,11 @@ pub fn router(state: AppState) -> Router {
             .layer(
                 TraceLayer::new_for_http()
                     .make_span_with(|req: &Request| {
-                        let request_id = req.headers().get(request_id::HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+                        let request_id = req
+                            .headers()
+                            .get(request_id::HEADER)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("");
                         tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id)
                     })
                     .on_request(())
@@ -96,26 +97,12 @@ fn cors_layer(config: &Config) -> Option<CorsLayer> {
     if config.cors_origins.is_empty() {
         return None;
     }
-    let origins: Vec<HeaderValue> = config
-        .cors_origins
-        .iter()
-        .filter_map(|o| o.parse().ok())
-        .collect();
+    let origins: Vec<HeaderValue> = config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
     Some(
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(origins))
-            .allow_methods([
-                Method::GET,
-                Method::POST,
-                Method::PUT,
-                Method::PATCH,
-                Method::DELETE,
-            ])
-            .allow_headers([
-                header::AUTHORIZATION,
-                header::CONTENT_TYPE,
-                request_id::HEADER,
-            ])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, request_id::HEADER])
             .allow_credentials(true),
     )
 }
@@ -145,14 +132,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             "OMNI_JWT_SECRET is not set: using a random key (development only; sessions survive via refresh)"
         );
     }
-    let pool = db::pool(
-        config.database_url.expose_secret(),
-        config.db_max_connections,
-    )?;
-    db::MIGRATOR
-        .run(&pool)
-        .await
-        .context("applying database migrations")?;
+    let pool = db::pool(config.database_url.expose_secret(), config.db_max_connections)?;
+    db::MIGRATOR.run(&pool).await.context("applying database migrations")?;
     crate::bootstrap::ensure_owner(&pool, &config).await?;
 
     let addr = SocketAddr::new(config.host, config.port);

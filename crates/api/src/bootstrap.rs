@@ -21,11 +21,7 @@ pub struct NewAdmin {
 }
 
 /// Creates an admin (and its audit entry) in one transaction.
-pub async fn create_admin(
-    pool: &PgPool,
-    new: NewAdmin,
-    actor: Actor,
-) -> anyhow::Result<uuid::Uuid> {
+pub async fn create_admin(pool: &PgPool, new: NewAdmin, actor: Actor) -> anyhow::Result<uuid::Uuid> {
     let email = new.email.trim().to_owned();
     if email.len() > 254 || !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
         anyhow::bail!("`{email}` is not an email address");

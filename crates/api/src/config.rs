@@ -71,14 +71,10 @@ impl Config {
     }
 
     /// Reads configuration from `(name, value)` pairs; unset and empty mean the same.
-    pub fn from_vars(
-        vars: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Self, ConfigError> {
+    pub fn from_vars(vars: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
         let vars: HashMap<String, String> = vars
             .into_iter()
-            .filter(|(k, v)| {
-                (k.starts_with("OMNI_") || k == "DATABASE_URL") && !v.trim().is_empty()
-            })
+            .filter(|(k, v)| (k.starts_with("OMNI_") || k == "DATABASE_URL") && !v.trim().is_empty())
             .collect();
         let mut r = Reader {
             vars: &vars,
@@ -89,9 +85,8 @@ impl Config {
             None | Some("development") | Some("dev") => Environment::Development,
             Some("production") | Some("prod") => Environment::Production,
             Some(other) => {
-                r.errors.push(format!(
-                    "OMNI_ENV: `{other}` is not `development` or `production`"
-                ));
+                r.errors
+                    .push(format!("OMNI_ENV: `{other}` is not `development` or `production`"));
                 Environment::Development
             }
         };
@@ -100,9 +95,8 @@ impl Config {
         let database_url = match r.raw("DATABASE_URL") {
             Some(url) => SecretString::from(url),
             None => {
-                r.errors.push(
-                    "DATABASE_URL: required (e.g. postgres://user@host:5432/omni_admin)".into(),
-                );
+                r.errors
+                    .push("DATABASE_URL: required (e.g. postgres://user@host:5432/omni_admin)".into());
                 SecretString::from(String::new())
             }
         };
@@ -113,7 +107,8 @@ impl Config {
                 "OMNI_JWT_SECRET: too weak for production (need at least {MIN_JWT_SECRET_LEN} bytes, not a placeholder)"
             )),
             None if production => r.errors.push(
-                "OMNI_JWT_SECRET: required in production (at least 32 random bytes, e.g. `openssl rand -base64 48`)".into(),
+                "OMNI_JWT_SECRET: required in production (at least 32 random bytes, e.g. `openssl rand -base64 48`)"
+                    .into(),
             ),
             _ => {}
         }
@@ -128,9 +123,8 @@ impl Config {
             }),
             (None, None) => None,
             _ => {
-                r.errors.push(
-                    "OMNI_BOOTSTRAP_ADMIN_EMAIL and OMNI_BOOTSTRAP_ADMIN_PASSWORD: set both or neither".into(),
-                );
+                r.errors
+                    .push("OMNI_BOOTSTRAP_ADMIN_EMAIL and OMNI_BOOTSTRAP_ADMIN_PASSWORD: set both or neither".into());
                 None
             }
         };
@@ -139,9 +133,8 @@ impl Config {
             None | Some("json") => LogFormat::Json,
             Some("pretty") => LogFormat::Pretty,
             Some(other) => {
-                r.errors.push(format!(
-                    "OMNI_LOG_FORMAT: `{other}` is not `json` or `pretty`"
-                ));
+                r.errors
+                    .push(format!("OMNI_LOG_FORMAT: `{other}` is not `json` or `pretty`"));
                 LogFormat::Json
             }
         };
@@ -153,12 +146,8 @@ impl Config {
             database_url,
             db_max_connections: r.parse("OMNI_DB_MAX_CONNECTIONS", 10),
             jwt_secret,
-            access_token_ttl: Duration::from_secs(
-                r.parse("OMNI_ACCESS_TOKEN_TTL_SECONDS", 15 * 60),
-            ),
-            refresh_token_ttl: Duration::from_secs(
-                r.parse::<u64>("OMNI_REFRESH_TOKEN_TTL_DAYS", 14) * 86_400,
-            ),
+            access_token_ttl: Duration::from_secs(r.parse("OMNI_ACCESS_TOKEN_TTL_SECONDS", 15 * 60)),
+            refresh_token_ttl: Duration::from_secs(r.parse::<u64>("OMNI_REFRESH_TOKEN_TTL_DAYS", 14) * 86_400),
             cookie_secure: r.parse("OMNI_COOKIE_SECURE", true),
             static_dir: r.parse("OMNI_STATIC_DIR", PathBuf::from("frontend/dist")),
             body_limit_bytes: r.parse("OMNI_BODY_LIMIT_BYTES", 1024 * 1024),
@@ -199,14 +188,7 @@ impl Config {
 
 /// A secret that is short, a known placeholder, or one repeated character.
 fn weak_secret(secret: &str) -> bool {
-    const PLACEHOLDERS: &[&str] = &[
-        "changeme",
-        "change-me",
-        "secret",
-        "dev",
-        "development",
-        "omni-admin",
-    ];
+    const PLACEHOLDERS: &[&str] = &["changeme", "change-me", "secret", "dev", "development", "omni-admin"];
     let lower = secret.to_ascii_lowercase();
     secret.len() < MIN_JWT_SECRET_LEN
         || PLACEHOLDERS.iter().any(|p| lower.contains(p))
@@ -230,8 +212,7 @@ impl Reader<'_> {
         match self.vars.get(name) {
             None => default,
             Some(value) => value.trim().parse().unwrap_or_else(|e| {
-                self.errors
-                    .push(format!("{name}: `{value}` is invalid: {e}"));
+                self.errors.push(format!("{name}: `{value}` is invalid: {e}"));
                 default
             }),
         }
@@ -243,10 +224,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -267,10 +245,7 @@ mod tests {
             Some("changeme-changeme-changeme-changeme"),
             Some(&"a".repeat(64)),
         ] {
-            let mut v = vars(&[
-                ("DATABASE_URL", "postgres://x/y"),
-                ("OMNI_ENV", "production"),
-            ]);
+            let mut v = vars(&[("DATABASE_URL", "postgres://x/y"), ("OMNI_ENV", "production")]);
             if let Some(s) = secret {
                 v.push(("OMNI_JWT_SECRET".into(), s.into()));
             }
@@ -280,18 +255,14 @@ mod tests {
         let ok = Config::from_vars(vars(&[
             ("DATABASE_URL", "postgres://x/y"),
             ("OMNI_ENV", "production"),
-            (
-                "OMNI_JWT_SECRET",
-                "q8Jx2V0mZtH4rLw9Yb7NcKp1sDf6GhEa3UiOo5TyRe",
-            ),
+            ("OMNI_JWT_SECRET", "q8Jx2V0mZtH4rLw9Yb7NcKp1sDf6GhEa3UiOo5TyRe"),
         ]));
         assert!(ok.is_ok());
     }
 
     #[test]
     fn reports_every_bad_variable() {
-        let err = Config::from_vars(vars(&[("OMNI_PORT", "eighty"), ("OMNI_ENV", "staging")]))
-            .unwrap_err();
+        let err = Config::from_vars(vars(&[("OMNI_PORT", "eighty"), ("OMNI_ENV", "staging")])).unwrap_err();
         assert_eq!(err.0.len(), 3, "{err}");
     }
 }

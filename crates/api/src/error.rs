@@ -33,10 +33,7 @@ pub enum ApiError {
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
     #[error("rate limited for {retry_after_seconds}s")]
-    RateLimited {
-        retry_after_seconds: u64,
-        detail: String,
-    },
+    RateLimited { retry_after_seconds: u64, detail: String },
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -74,11 +71,7 @@ impl ApiError {
                 "Validation failed",
                 Some("One or more fields are invalid.".to_owned()),
             ),
-            ApiError::Malformed(why) => (
-                kinds::MALFORMED_BODY,
-                "Malformed request",
-                Some(why.clone()),
-            ),
+            ApiError::Malformed(why) => (kinds::MALFORMED_BODY, "Malformed request", Some(why.clone())),
             ApiError::Unauthenticated(why) => (
                 kinds::UNAUTHENTICATED,
                 "Authentication required",
@@ -95,36 +88,19 @@ impl ApiError {
                 Some(format!("This action needs the `{p}` permission.")),
             ),
             ApiError::NotFound(what) => (kinds::NOT_FOUND, "Not found", Some(what.clone())),
-            ApiError::Conflict { message, .. } => {
-                (kinds::CONFLICT, "Conflict", Some(message.clone()))
-            }
-            ApiError::PayloadTooLarge(why) => (
-                kinds::PAYLOAD_TOO_LARGE,
-                "Payload too large",
-                Some(why.clone()),
-            ),
-            ApiError::RateLimited { detail, .. } => (
-                kinds::RATE_LIMITED,
-                "Too many requests",
-                Some(detail.clone()),
-            ),
-            ApiError::Unavailable(why) => {
-                (kinds::UNAVAILABLE, "Service unavailable", Some(why.clone()))
-            }
+            ApiError::Conflict { message, .. } => (kinds::CONFLICT, "Conflict", Some(message.clone())),
+            ApiError::PayloadTooLarge(why) => (kinds::PAYLOAD_TOO_LARGE, "Payload too large", Some(why.clone())),
+            ApiError::RateLimited { detail, .. } => (kinds::RATE_LIMITED, "Too many requests", Some(detail.clone())),
+            ApiError::Unavailable(why) => (kinds::UNAVAILABLE, "Service unavailable", Some(why.clone())),
             ApiError::Internal(_) => (
                 kinds::INTERNAL,
                 "Internal server error",
-                Some(
-                    "Something went wrong on our side; the request id identifies it in the logs."
-                        .to_owned(),
-                ),
+                Some("Something went wrong on our side; the request id identifies it in the logs.".to_owned()),
             ),
         };
         let errors = match self {
             ApiError::Validation(errors) => errors.clone(),
-            ApiError::Conflict { field, message } => {
-                FieldErrors::from([(field.clone(), vec![message.clone()])])
-            }
+            ApiError::Conflict { field, message } => FieldErrors::from([(field.clone(), vec![message.clone()])]),
             _ => FieldErrors::new(),
         };
         Problem {
@@ -140,8 +116,7 @@ impl ApiError {
             },
             retry_after_seconds: match self {
                 ApiError::RateLimited {
-                    retry_after_seconds,
-                    ..
+                    retry_after_seconds, ..
                 } => Some(*retry_after_seconds),
                 _ => None,
             },
@@ -161,8 +136,7 @@ impl IntoResponse for ApiError {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             ApiError::RateLimited {
-                retry_after_seconds,
-                ..
+                retry_after_seconds, ..
             } => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_seconds));
             }
@@ -177,10 +151,7 @@ pub fn problem_response(status: StatusCode, problem: &Problem) -> Response {
     let body = serde_json::to_vec(problem).expect("a Problem always serialises");
     (
         status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(PROBLEM_CONTENT_TYPE),
-        )],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_CONTENT_TYPE))],
         body,
     )
         .into_response()
@@ -222,9 +193,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::MissingJsonContentType(_) => {
                 ApiError::Malformed("expected a body with `Content-Type: application/json`".into())
             }
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                ApiError::PayloadTooLarge(other.body_text())
-            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(other.body_text()),
             other => ApiError::Malformed(other.body_text()),
         }
     }
@@ -233,29 +202,19 @@ impl From<JsonRejection> for ApiError {
 /// Splits axum's "Failed to deserialize ...: email: invalid type ..." into the field path
 /// and the message, so a type error lands on the field it concerns.
 fn data_error_field(text: &str) -> (String, String) {
-    let detail = text
-        .split_once("target type: ")
-        .map_or(text, |(_, rest)| rest);
-    if let Some(field) = detail
-        .strip_prefix("missing field `")
-        .and_then(|r| r.split('`').next())
-    {
+    let detail = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
+    if let Some(field) = detail.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
         return (field.to_owned(), "is required".to_owned());
     }
     match detail.split_once(": ") {
-        Some((path, message)) if !path.is_empty() && !path.contains(' ') => {
-            (path.to_owned(), message.to_owned())
-        }
+        Some((path, message)) if !path.is_empty() && !path.contains(' ') => (path.to_owned(), message.to_owned()),
         _ => ("body".to_owned(), detail.to_owned()),
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::Validation(FieldErrors::from([(
-            "query".to_owned(),
-            vec![rejection.body_text()],
-        )]))
+        ApiError::Validation(FieldErrors::from([("query".to_owned(), vec![rejection.body_text()])]))
     }
 }
 
@@ -288,13 +247,10 @@ mod tests {
     fn data_errors_name_their_field() {
         let t = "Failed to deserialize the JSON body into the target type: email: invalid type: integer `1`, expected a string at line 1 column 10";
         assert_eq!(data_error_field(t).0, "email");
-        let t = "Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 20";
-        assert_eq!(
-            data_error_field(t),
-            ("password".into(), "is required".into())
-        );
+        let t =
+            "Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 20";
+        assert_eq!(data_error_field(t), ("password".into(), "is required".into()));
         let t = "Failed to deserialize the JSON body into the target type: invalid type: null, expected struct X";
         assert_eq!(data_error_field(t).0, "body");
     }
 }
-

@@ -12,11 +12,7 @@ use omni_admin::db::audit::Actor;
 use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Parser)]
-#[command(
-    name = "omni-admin",
-    version,
-    about = "Omni Admin: the control plane of an MCP hub"
-)]
+#[command(name = "omni-admin", version, about = "Omni Admin: the control plane of an MCP hub")]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -53,18 +49,13 @@ fn main() -> anyhow::Result<()> {
     }
     let config = Config::from_env()?;
     app::init_tracing(&config);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => app::serve(config).await,
             Command::Migrate => {
                 let pool = db::pool(config.database_url.expose_secret(), 2)?;
-                db::MIGRATOR
-                    .run(&pool)
-                    .await
-                    .context("applying migrations")?;
+                db::MIGRATOR.run(&pool).await.context("applying migrations")?;
                 eprintln!("migrations applied");
                 Ok(())
             }
@@ -77,32 +68,19 @@ fn main() -> anyhow::Result<()> {
                 let (password, generated) = if password_stdin {
                     let mut s = String::new();
                     std::io::stdin().read_to_string(&mut s)?;
-                    (
-                        SecretString::from(s.trim_end_matches(['\r', '\n']).to_owned()),
-                        false,
-                    )
+                    (SecretString::from(s.trim_end_matches(['\r', '\n']).to_owned()), false)
                 } else {
                     (generate_password(), true)
                 };
                 let pool = db::pool(config.database_url.expose_secret(), 2)?;
-                db::MIGRATOR
-                    .run(&pool)
-                    .await
-                    .context("applying migrations")?;
+                db::MIGRATOR.run(&pool).await.context("applying migrations")?;
                 let new = NewAdmin {
                     email: email.clone(),
                     display_name: name,
                     password: password.clone(),
                     role,
                 };
-                let id = bootstrap::create_admin(
-                    &pool,
-                    new,
-                    Actor::System {
-                        label: "cli".into(),
-                    },
-                )
-                .await?;
+                let id = bootstrap::create_admin(&pool, new, Actor::System { label: "cli".into() }).await?;
                 eprintln!("created admin {email} ({id})");
                 if generated {
                     println!("{}", password.expose_secret());

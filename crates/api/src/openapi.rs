@@ -47,9 +47,7 @@ impl utoipa::Modify for BearerScheme {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some(
-                        "Access token from `POST /api/v1/auth/login` or `/auth/refresh`.",
-                    ))
+                    .description(Some("Access token from `POST /api/v1/auth/login` or `/auth/refresh`."))
                     .build(),
             ),
         );

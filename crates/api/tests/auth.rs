@@ -17,10 +17,7 @@ async fn login_returns_token_profile_and_a_strict_http_only_cookie(pool: PgPool)
     assert_eq!(res.status(), 200);
     let set_cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/api/v1/auth"] {
-        assert!(
-            set_cookie.contains(attribute),
-            "{set_cookie} lacks {attribute}"
-        );
+        assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
     }
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
@@ -29,12 +26,7 @@ async fn login_returns_token_profile_and_a_strict_http_only_cookie(pool: PgPool)
     assert_eq!(body["admin"]["roles"], serde_json::json!(["owner"]));
 
     let token = body["access_token"].as_str().unwrap();
-    let me: Value = app
-        .get_as("/api/v1/auth/me", token)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me: Value = app.get_as("/api/v1/auth/me", token).await.json().await.unwrap();
     assert_eq!(me["email"], "owner@example.com");
     assert!(
         me["permissions"]
@@ -44,10 +36,7 @@ async fn login_returns_token_profile_and_a_strict_http_only_cookie(pool: PgPool)
             .any(|p| p == "settings:write")
     );
     assert!(me["last_login_at"].is_string());
-    assert_eq!(
-        app.audit_actions().await.last().unwrap(),
-        "auth.login.succeeded"
-    );
+    assert_eq!(app.audit_actions().await.last().unwrap(), "auth.login.succeeded");
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -55,12 +44,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.admin("owner@example.com", "owner").await;
 
-    let mut wrong = problem(
-        app.post_login("owner@example.com", "not the password")
-            .await,
-        401,
-    )
-    .await;
+    let mut wrong = problem(app.post_login("owner@example.com", "not the password").await, 401).await;
     let mut unknown = problem(app.post_login("nobody@example.com", PASSWORD).await, 401).await;
     wrong.as_object_mut().unwrap().remove("request_id");
     unknown.as_object_mut().unwrap().remove("request_id");
@@ -102,19 +86,11 @@ async fn sixth_attempt_on_an_account_in_a_minute_is_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.admin("owner@example.com", "owner").await;
     for _ in 0..5 {
-        problem(
-            app.post_login("owner@example.com", "wrong password").await,
-            401,
-        )
-        .await;
+        problem(app.post_login("owner@example.com", "wrong password").await, 401).await;
     }
     // Even the right password waits: the limit counts attempts, not failures.
     let res = app.post_login("owner@example.com", PASSWORD).await;
-    let retry_after: u64 = res.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry_after: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry_after));
     let body = problem(res, 429).await;
     assert_eq!(body["retry_after_seconds"], retry_after);
@@ -130,18 +106,12 @@ async fn sixth_attempt_from_one_ip_is_refused_whatever_the_account(pool: PgPool)
     let app = spawn_app(pool).await;
     for i in 0..5 {
         problem(
-            app.post_login(&format!("user{i}@example.com"), "wrong password")
-                .await,
+            app.post_login(&format!("user{i}@example.com"), "wrong password").await,
             401,
         )
         .await;
     }
-    problem(
-        app.post_login("someone-else@example.com", "wrong password")
-            .await,
-        429,
-    )
-    .await;
+    problem(app.post_login("someone-else@example.com", "wrong password").await, 429).await;
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -158,10 +128,7 @@ async fn repeated_failures_lock_the_account(pool: PgPool) {
             .unwrap();
     }
     let body = problem(app.post_login("owner@example.com", PASSWORD).await, 429).await;
-    assert!(
-        body["detail"].as_str().unwrap().contains("locked"),
-        "{body}"
-    );
+    assert!(body["detail"].as_str().unwrap().contains("locked"), "{body}");
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -169,10 +136,7 @@ async fn expired_forged_and_unsigned_tokens_are_rejected(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.admin("owner@example.com", "owner").await;
     let session = app.login("owner@example.com").await;
-    let keys = JwtKeys::new(
-        Some(&JWT_SECRET.to_owned().into()),
-        std::time::Duration::from_secs(900),
-    );
+    let keys = JwtKeys::new(Some(&JWT_SECRET.to_owned().into()), std::time::Duration::from_secs(900));
     let real = keys.verify(&session.access_token).unwrap();
 
     let now = chrono::Utc::now().timestamp();
@@ -195,19 +159,9 @@ async fn expired_forged_and_unsigned_tokens_are_rejected(pool: PgPool) {
         assert_eq!(res.headers()["www-authenticate"], "Bearer");
         problem(res, 401).await;
     }
-    let res = app
-        .client
-        .get(app.url("/api/v1/auth/me"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url("/api/v1/auth/me")).send().await.unwrap();
     problem(res, 401).await;
-    assert_eq!(
-        app.get_as("/api/v1/auth/me", &session.access_token)
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.get_as("/api/v1/auth/me", &session.access_token).await.status(), 200);
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -222,10 +176,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(pool: PgPool) {
     assert_ne!(second, session.refresh_cookie);
     let body: Value = res.json().await.unwrap();
     let new_token = body["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(
-        app.get_as("/api/v1/auth/me", &new_token).await.status(),
-        200
-    );
+    assert_eq!(app.get_as("/api/v1/auth/me", &new_token).await.status(), 200);
 
     // The first cookie was spent: presenting it again is theft. The whole session dies.
     problem(app.refresh(&session.refresh_cookie).await, 401).await;
@@ -241,12 +192,7 @@ async fn refresh_rotates_and_reuse_revokes_the_family(pool: PgPool) {
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn refresh_without_or_with_unknown_cookie_is_401(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/refresh"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.post(app.url("/api/v1/auth/refresh")).send().await.unwrap();
     problem(res, 401).await;
     problem(app.refresh("omni_refresh=made-up").await, 401).await;
 }
@@ -265,27 +211,13 @@ async fn logout_revokes_the_session(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(res.status(), 204);
-    assert!(
-        res.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .contains("Max-Age=0")
-    );
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     problem(app.refresh(&session.refresh_cookie).await, 401).await;
-    problem(
-        app.get_as("/api/v1/auth/me", &session.access_token).await,
-        401,
-    )
-    .await;
+    problem(app.get_as("/api/v1/auth/me", &session.access_token).await, 401).await;
     assert_eq!(app.audit_actions().await.last().unwrap(), "auth.logout");
 
     // Signing out twice, or without a session, is not an error.
-    let res = app
-        .client
-        .post(app.url("/api/v1/auth/logout"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.post(app.url("/api/v1/auth/logout")).send().await.unwrap();
     assert_eq!(res.status(), 204);
 }
 
@@ -298,11 +230,7 @@ async fn disabling_an_admin_ends_their_access_at_once(pool: PgPool) {
         .execute(&app.pool)
         .await
         .unwrap();
-    problem(
-        app.get_as("/api/v1/auth/me", &session.access_token).await,
-        401,
-    )
-    .await;
+    problem(app.get_as("/api/v1/auth/me", &session.access_token).await, 401).await;
     problem(app.refresh(&session.refresh_cookie).await, 401).await;
 }
 
@@ -312,12 +240,8 @@ async fn bootstrap_creates_one_owner_from_env_only_once(pool: PgPool) {
         ("OMNI_BOOTSTRAP_ADMIN_EMAIL", "first@example.com"),
         ("OMNI_BOOTSTRAP_ADMIN_PASSWORD", PASSWORD),
     ]);
-    omni_admin::bootstrap::ensure_owner(&pool, &config)
-        .await
-        .unwrap();
-    omni_admin::bootstrap::ensure_owner(&pool, &config)
-        .await
-        .unwrap();
+    omni_admin::bootstrap::ensure_owner(&pool, &config).await.unwrap();
+    omni_admin::bootstrap::ensure_owner(&pool, &config).await.unwrap();
     let app = common::spawn_with(pool, config).await;
     let session = app.login("first@example.com").await;
     let me: Value = app

@@ -28,19 +28,10 @@ async fn malformed_json_is_a_400_problem_not_a_500(pool: PgPool) {
     )
     .await;
     assert!(
-        body["errors"]["email"][0]
-            .as_str()
-            .unwrap()
-            .contains("invalid type"),
+        body["errors"]["email"][0].as_str().unwrap().contains("invalid type"),
         "{body}"
     );
-    let body = problem(
-        post(r#"{"password": "x"}"#, "application/json")
-            .await
-            .unwrap(),
-        422,
-    )
-    .await;
+    let body = problem(post(r#"{"password": "x"}"#, "application/json").await.unwrap(), 422).await;
     assert_eq!(body["errors"]["email"][0], "is required");
 }
 
@@ -62,27 +53,10 @@ async fn oversized_bodies_are_413_problems(pool: PgPool) {
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn unknown_api_routes_and_methods_are_problems_never_the_spa(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let body = problem(
-        app.client
-            .get(app.url("/api/v1/nope"))
-            .send()
-            .await
-            .unwrap(),
-        404,
-    )
-    .await;
+    let body = problem(app.client.get(app.url("/api/v1/nope")).send().await.unwrap(), 404).await;
     assert_eq!(body["type"], "/problems/not-found");
-    problem(
-        app.client.get(app.url("/api/v2")).send().await.unwrap(),
-        404,
-    )
-    .await;
-    let res = app
-        .client
-        .delete(app.url("/api/v1/auth/me"))
-        .send()
-        .await
-        .unwrap();
+    problem(app.client.get(app.url("/api/v2")).send().await.unwrap(), 404).await;
+    let res = app.client.delete(app.url("/api/v1/auth/me")).send().await.unwrap();
     assert!(res.headers().contains_key("allow"));
     problem(res, 405).await;
 }
@@ -150,21 +124,13 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     let body = problem(res, 503).await;
     assert_eq!(body["type"], "/problems/unavailable");
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
-    assert_eq!(
-        res.status(),
-        200,
-        "liveness does not depend on the database"
-    );
+    assert_eq!(res.status(), 200, "liveness does not depend on the database");
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn metrics_count_requests_by_route_and_status(pool: PgPool) {
     let app = spawn_app(pool).await;
-    app.client
-        .get(app.url("/api/v1/auth/me"))
-        .send()
-        .await
-        .unwrap();
+    app.client.get(app.url("/api/v1/auth/me")).send().await.unwrap();
     let text = app
         .client
         .get(app.url("/metrics"))

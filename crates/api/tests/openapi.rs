@@ -30,29 +30,16 @@ fn every_operation_declares_access_security_and_problem_responses() {
             let label = op[ACCESS_EXTENSION]
                 .as_str()
                 .unwrap_or_else(|| panic!("{method} {path} declares no access"));
-            let access = Access::from_label(label)
-                .unwrap_or_else(|| panic!("{method} {path}: unknown access {label}"));
-            assert!(
-                op["security"].is_array(),
-                "{method} {path} has no security requirement"
-            );
+            let access = Access::from_label(label).unwrap_or_else(|| panic!("{method} {path}: unknown access {label}"));
+            assert!(op["security"].is_array(), "{method} {path} has no security requirement");
             if access != Access::Public {
-                assert!(
-                    op["responses"]["401"].is_object(),
-                    "{method} {path} documents no 401"
-                );
+                assert!(op["responses"]["401"].is_object(), "{method} {path} documents no 401");
             }
             if let Access::Permission(p) = access {
                 assert_eq!(op["security"][0]["bearer"][0], p.as_str());
-                assert!(
-                    op["responses"]["403"].is_object(),
-                    "{method} {path} documents no 403"
-                );
+                assert!(op["responses"]["403"].is_object(), "{method} {path} documents no 403");
             }
         }
     }
-    assert_eq!(
-        doc["components"]["securitySchemes"]["bearer"]["scheme"],
-        "bearer"
-    );
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }

@@ -13,10 +13,7 @@ async fn database_catalogue_matches_the_shared_permission_list(pool: PgPool) {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let mut in_code: Vec<String> = Permission::ALL
-        .iter()
-        .map(|p| p.as_str().to_owned())
-        .collect();
+    let mut in_code: Vec<String> = Permission::ALL.iter().map(|p| p.as_str().to_owned()).collect();
     in_db.sort();
     in_code.sort();
     assert_eq!(in_db, in_code);
@@ -62,11 +59,7 @@ async fn built_in_roles_grant_what_the_spec_says(pool: PgPool) {
     );
     let support = perms(&me("s@x.io").await);
     assert!(support.contains(&"orgs:read".into()) && support.contains(&"telemetry:read".into()));
-    assert!(
-        !support
-            .iter()
-            .any(|p| p.ends_with(":write") || p.ends_with(":manage"))
-    );
+    assert!(!support.iter().any(|p| p.ends_with(":write") || p.ends_with(":manage")));
     let billing = perms(&me("b@x.io").await);
     assert!(billing.contains(&"billing:read".into()));
     assert!(
@@ -82,20 +75,11 @@ async fn missing_token_is_401_and_missing_permission_is_403(pool: PgPool) {
     app.admin("owner@example.com", "owner").await;
     app.admin("billing@example.com", "billing").await;
 
-    let res = app
-        .client
-        .get(app.url("/api/v1/roles"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.get(app.url("/api/v1/roles")).send().await.unwrap();
     problem(res, 401).await;
 
     let billing = app.login("billing@example.com").await;
-    let body = problem(
-        app.get_as("/api/v1/roles", &billing.access_token).await,
-        403,
-    )
-    .await;
+    let body = problem(app.get_as("/api/v1/roles", &billing.access_token).await, 403).await;
     assert_eq!(body["missing_permission"], "admins:read");
 
     let owner = app.login("owner@example.com").await;
@@ -129,10 +113,7 @@ async fn role_list_pages_with_a_cursor_and_validates_limit(pool: PgPool) {
     assert_eq!(first["items"].as_array().unwrap().len(), 3);
     let cursor = first["next_cursor"].as_str().unwrap();
     let second: Value = app
-        .get_as(
-            &format!("/api/v1/roles?limit=3&cursor={cursor}"),
-            &owner.access_token,
-        )
+        .get_as(&format!("/api/v1/roles?limit=3&cursor={cursor}"), &owner.access_token)
         .await
         .json()
         .await
@@ -140,16 +121,10 @@ async fn role_list_pages_with_a_cursor_and_validates_limit(pool: PgPool) {
     assert_eq!(second["items"][0]["name"], "support");
     assert!(second.get("next_cursor").is_none());
 
-    let body = problem(
-        app.get_as("/api/v1/roles?limit=500", &owner.access_token)
-            .await,
-        422,
-    )
-    .await;
+    let body = problem(app.get_as("/api/v1/roles?limit=500", &owner.access_token).await, 422).await;
     assert!(body["errors"]["limit"].is_array());
     let body = problem(
-        app.get_as("/api/v1/roles?cursor=%21%21", &owner.access_token)
-            .await,
+        app.get_as("/api/v1/roles?cursor=%21%21", &owner.access_token).await,
         422,
     )
     .await;

@@ -94,10 +94,7 @@ mod tests {
     fn names_round_trip() {
         for p in Permission::ALL {
             assert_eq!(p.as_str().parse::<Permission>(), Ok(*p));
-            assert_eq!(
-                serde_json::to_string(p).unwrap(),
-                format!("\"{}\"", p.as_str())
-            );
+            assert_eq!(serde_json::to_string(p).unwrap(), format!("\"{}\"", p.as_str()));
         }
         assert!("mcp:fly".parse::<Permission>().is_err());
     }

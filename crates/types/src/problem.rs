@@ -38,10 +38,7 @@ pub struct Problem {
 impl Problem {
     /// The messages recorded for one field, if any.
     pub fn field_errors(&self, field: &str) -> &[String] {
-        self.errors
-            .get(field)
-            .map(Vec::as_slice)
-            .unwrap_or_default()
+        self.errors.get(field).map(Vec::as_slice).unwrap_or_default()
     }
 }
 

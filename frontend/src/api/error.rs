@@ -69,10 +69,7 @@ impl fmt::Display for ApiError {
                 f,
                 "Could not reach the server ({e}). Check the connection and try again."
             ),
-            ApiError::Decode(e) => write!(
-                f,
-                "The server sent a response this app does not understand ({e})."
-            ),
+            ApiError::Decode(e) => write!(f, "The server sent a response this app does not understand ({e})."),
         }
     }
 }
@@ -106,27 +103,18 @@ mod tests {
     #[test]
     fn field_errors_come_from_the_problem_only() {
         let mut problem = status_only(422, "Unprocessable Entity".into());
-        problem
-            .errors
-            .insert("email".into(), vec!["is required".into()]);
+        problem.errors.insert("email".into(), vec!["is required".into()]);
         let error = ApiError::Problem(Box::new(problem));
         assert_eq!(error.field_errors("email"), ["is required"]);
         assert!(error.field_errors("password").is_empty());
         assert!(!error.has_errors_beyond(&["email", "password"]));
-        assert!(
-            ApiError::Network("offline".into())
-                .field_errors("email")
-                .is_empty()
-        );
+        assert!(ApiError::Network("offline".into()).field_errors("email").is_empty());
     }
 
     #[test]
     fn message_prefers_the_detail() {
         let mut problem = status_only(401, "Unauthorized".into());
-        assert_eq!(
-            ApiError::Problem(Box::new(problem.clone())).to_string(),
-            "Unauthorized"
-        );
+        assert_eq!(ApiError::Problem(Box::new(problem.clone())).to_string(), "Unauthorized");
         problem.detail = Some("Wrong email or password".into());
         assert_eq!(
             ApiError::Problem(Box::new(problem)).to_string(),

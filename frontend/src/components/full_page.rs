@@ -20,11 +20,7 @@ pub fn FullPageLoading() -> impl IntoView {
 }
 
 #[component]
-pub fn FullPageError(
-    error: ApiError,
-    on_retry: Callback<()>,
-    #[prop(into)] retrying: Signal<bool>,
-) -> impl IntoView {
+pub fn FullPageError(error: ApiError, on_retry: Callback<()>, #[prop(into)] retrying: Signal<bool>) -> impl IntoView {
     view! {
         <div class="full-page">
             <div class="full-page__panel">

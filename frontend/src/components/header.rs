@@ -14,8 +14,7 @@ pub fn Header(menu_open: RwSignal<bool>, menu_button: NodeRef<html::Button>) -> 
     let signing_out = sign_out.pending();
     let failure = move || sign_out.value().get().and_then(Result::err);
 
-    let name =
-        move || session.with_admin(|a| a.map(|a| a.display_name.clone()).unwrap_or_default());
+    let name = move || session.with_admin(|a| a.map(|a| a.display_name.clone()).unwrap_or_default());
     let email = move || session.with_admin(|a| a.map(|a| a.email.clone()).unwrap_or_default());
 
     view! {

@@ -2,10 +2,7 @@ use leptos::prelude::*;
 
 /// A grey placeholder bar in the shape of content still loading.
 #[component]
-pub fn SkeletonLine(
-    #[prop(default = "100%")] width: &'static str,
-    #[prop(optional)] tall: bool,
-) -> impl IntoView {
+pub fn SkeletonLine(#[prop(default = "100%")] width: &'static str, #[prop(optional)] tall: bool) -> impl IntoView {
     view! { <span class="skeleton" class:skeleton--tall=tall style:width=width aria-hidden="true"></span> }
 }
 

@@ -28,13 +28,8 @@ const DEFAULT_COOLDOWN_SECONDS: u64 = 60;
 pub fn LoginPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
-    let next = move || {
-        query.with_untracked(|q| {
-            routes::safe_next(q.get_str("next"))
-                .unwrap_or(routes::HOME)
-                .to_owned()
-        })
-    };
+    let next =
+        move || query.with_untracked(|q| routes::safe_next(q.get_str("next")).unwrap_or(routes::HOME).to_owned());
     set_document_title("Sign in");
 
     view! {
@@ -85,11 +80,7 @@ fn LoginForm() -> impl IntoView {
             if let Err(error) = &result
                 && error.status() == Some(429)
             {
-                cooldown.start(
-                    error
-                        .retry_after_seconds()
-                        .unwrap_or(DEFAULT_COOLDOWN_SECONDS),
-                );
+                cooldown.start(error.retry_after_seconds().unwrap_or(DEFAULT_COOLDOWN_SECONDS));
             }
             result
         }
@@ -115,9 +106,7 @@ fn LoginForm() -> impl IntoView {
             })
         });
         if still_sent {
-            error()
-                .map(|e| e.field_errors(field).to_vec())
-                .unwrap_or_default()
+            error().map(|e| e.field_errors(field).to_vec()).unwrap_or_default()
         } else {
             Vec::new()
         }

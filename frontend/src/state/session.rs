@@ -62,10 +62,7 @@ impl Session {
     }
 
     pub(crate) fn update_admin(&self, me: &Me) {
-        if self
-            .admin
-            .with_untracked(|current| current.as_ref() != Some(me))
-        {
+        if self.admin.with_untracked(|current| current.as_ref() != Some(me)) {
             self.admin.set(Some(me.clone()));
         }
     }

@@ -81,11 +81,7 @@ fn system_preference() -> ThemeMode {
         .ok()
         .flatten()
         .is_some_and(|q| q.matches());
-    if dark {
-        ThemeMode::Dark
-    } else {
-        ThemeMode::Light
-    }
+    if dark { ThemeMode::Dark } else { ThemeMode::Light }
 }
 
 fn local_storage() -> Option<web_sys::Storage> {

@@ -99,11 +99,7 @@ fn document(access: Access, op: &mut Operation) {
         Access::Permission(p) => SecurityRequirement::new(BEARER_SCHEME, [p.as_str()]),
     };
     op.security = Some(vec![requirement]);
-    op.extensions = Some(
-        ExtensionsBuilder::new()
-            .add(ACCESS_EXTENSION, access.label())
-            .build(),
-    );
+    op.extensions = Some(ExtensionsBuilder::new().add(ACCESS_EXTENSION, access.label()).build());
     let note = match access {
         Access::Public => "Access: public.".to_owned(),
         Access::Authenticated => "Access: any signed-in admin.".to_owned(),
@@ -140,10 +136,7 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(|t| t.trim().to_owned());
     match principal(&state, bearer, access).await {
         Ok(principal) => {
@@ -154,29 +147,20 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
     }
 }
 
-async fn principal(
-    state: &AppState,
-    bearer: Option<String>,
-    access: Access,
-) -> Result<Principal, ApiError> {
-    let token = bearer
-        .filter(|t| !t.is_empty())
-        .ok_or(ApiError::Unauthenticated(
-            "Send `Authorization: Bearer <access token>`.",
-        ))?;
-    let claims = state.jwt.verify(&token).ok_or(ApiError::Unauthenticated(
-        "The access token is invalid or expired.",
+async fn principal(state: &AppState, bearer: Option<String>, access: Access) -> Result<Principal, ApiError> {
+    let token = bearer.filter(|t| !t.is_empty()).ok_or(ApiError::Unauthenticated(
+        "Send `Authorization: Bearer <access token>`.",
     ))?;
+    let claims = state
+        .jwt
+        .verify(&token)
+        .ok_or(ApiError::Unauthenticated("The access token is invalid or expired."))?;
     let identity = db::admins::identity(&state.db, claims.sub, claims.sid)
         .await?
         .ok_or(ApiError::Unauthenticated(
             "The session has ended or the account is disabled.",
         ))?;
-    let permissions: BTreeSet<Permission> = identity
-        .permissions
-        .iter()
-        .filter_map(|p| p.parse().ok())
-        .collect();
+    let permissions: BTreeSet<Permission> = identity.permissions.iter().filter_map(|p| p.parse().ok()).collect();
     let principal = Principal {
         admin_id: identity.id,
         email: identity.email,

@@ -81,8 +81,7 @@ impl JwtKeys {
     /// Signs arbitrary claims with our key (tests forge expired tokens with it).
     #[doc(hidden)]
     pub fn sign(&self, claims: &Claims) -> String {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-            .expect("HS256 signing")
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding).expect("HS256 signing")
     }
 
     pub fn verify(&self, token: &str) -> Option<Claims> {
@@ -127,11 +126,7 @@ mod tests {
 
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let payload = token.split('.').nth(1).unwrap();
-        let none = format!(
-            "{}.{}.",
-            b64.encode(r#"{"alg":"none","typ":"JWT"}"#),
-            payload
-        );
+        let none = format!("{}.{}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#), payload);
         assert!(keys().verify(&none).is_none());
     }
 }

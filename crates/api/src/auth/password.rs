@@ -48,8 +48,7 @@ pub async fn verify(password: SecretString, phc: Option<String>) -> anyhow::Resu
     tokio::task::spawn_blocking(move || {
         let known = phc.is_some();
         let phc = phc.unwrap_or_else(|| dummy_hash().to_owned());
-        let parsed =
-            PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash is not PHC: {e}"))?;
+        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash is not PHC: {e}"))?;
         let ok = Argon2::default()
             .verify_password(password.expose_secret().as_bytes(), &parsed)
             .is_ok();
@@ -75,9 +74,7 @@ mod tests {
 
     #[tokio::test]
     async fn hash_and_verify() {
-        let phc = hash("correct horse battery".to_owned().into())
-            .await
-            .unwrap();
+        let phc = hash("correct horse battery".to_owned().into()).await.unwrap();
         assert!(phc.starts_with("$argon2id$"));
         assert!(
             verify("correct horse battery".to_owned().into(), Some(phc.clone()))

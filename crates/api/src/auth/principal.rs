@@ -33,8 +33,6 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
             .extensions
             .get::<Principal>()
             .cloned()
-            .ok_or(ApiError::Unauthenticated(
-                "This route needs a signed-in admin.",
-            ))
+            .ok_or(ApiError::Unauthenticated("This route needs a signed-in admin."))
     }
 }

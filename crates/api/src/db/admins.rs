@@ -11,10 +11,7 @@ pub struct LoginRow {
     pub disabled: bool,
 }
 
-pub async fn find_for_login(
-    db: impl PgExecutor<'_>,
-    email: &str,
-) -> sqlx::Result<Option<LoginRow>> {
+pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> sqlx::Result<Option<LoginRow>> {
     sqlx::query_as!(
         LoginRow,
         r#"SELECT id, email, password_hash, disabled_at IS NOT NULL AS "disabled!"
@@ -34,11 +31,7 @@ pub struct Identity {
 
 /// The admin behind an access token, if the account is enabled and the session (refresh
 /// family) is still alive: signing out or disabling an account ends access at once.
-pub async fn identity(
-    db: impl PgExecutor<'_>,
-    admin_id: Uuid,
-    session_id: Uuid,
-) -> sqlx::Result<Option<Identity>> {
+pub async fn identity(db: impl PgExecutor<'_>, admin_id: Uuid, session_id: Uuid) -> sqlx::Result<Option<Identity>> {
     sqlx::query_as!(
         Identity,
         r#"SELECT a.id, a.email,
@@ -135,17 +128,9 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn record_login(
-    db: impl PgExecutor<'_>,
-    admin_id: Uuid,
-    at: DateTime<Utc>,
-) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE admins SET last_login_at = $2 WHERE id = $1",
-        admin_id,
-        at
-    )
-    .execute(db)
-    .await?;
+pub async fn record_login(db: impl PgExecutor<'_>, admin_id: Uuid, at: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE admins SET last_login_at = $2 WHERE id = $1", admin_id, at)
+        .execute(db)
+        .await?;
     Ok(())
 }

@@ -41,11 +41,7 @@ pub struct Entry<'a> {
     pub details: Value,
 }
 
-pub async fn record(
-    db: impl PgExecutor<'_>,
-    entry: Entry<'_>,
-    meta: &ClientMeta,
-) -> sqlx::Result<()> {
+pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>, meta: &ClientMeta) -> sqlx::Result<()> {
     let (actor_admin_id, actor_label) = entry.actor.parts();
     sqlx::query!(
         "INSERT INTO admin_audit_log

@@ -23,11 +23,7 @@ pub struct Window {
     pub account_last_failure: Option<DateTime<Utc>>,
 }
 
-pub async fn window(
-    conn: &mut PgConnection,
-    account: &str,
-    ip: Option<IpAddr>,
-) -> sqlx::Result<Window> {
+pub async fn window(conn: &mut PgConnection, account: &str, ip: Option<IpAddr>) -> sqlx::Result<Window> {
     let ip = ip.map(ipnet::IpNet::from);
     sqlx::query_as!(
         Window,
@@ -53,12 +49,7 @@ pub async fn window(
     .await
 }
 
-pub async fn record(
-    conn: &mut PgConnection,
-    account: &str,
-    ip: Option<IpAddr>,
-    succeeded: bool,
-) -> sqlx::Result<()> {
+pub async fn record(conn: &mut PgConnection, account: &str, ip: Option<IpAddr>, succeeded: bool) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO login_attempts (account, ip, succeeded) VALUES ($1, $2, $3)",
         account,

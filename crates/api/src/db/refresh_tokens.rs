@@ -11,11 +11,7 @@ pub struct NewToken<'a> {
     pub expires_at: DateTime<Utc>,
 }
 
-pub async fn insert(
-    db: impl PgExecutor<'_>,
-    token: NewToken<'_>,
-    meta: &ClientMeta,
-) -> sqlx::Result<()> {
+pub async fn insert(db: impl PgExecutor<'_>, token: NewToken<'_>, meta: &ClientMeta) -> sqlx::Result<()> {
     sqlx::query!(
         "INSERT INTO refresh_tokens (id, family_id, admin_id, token_hash, expires_at, ip, user_agent)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -42,10 +38,7 @@ pub struct StoredToken {
 }
 
 /// Finds a token by hash and locks it, so two concurrent refreshes cannot both rotate it.
-pub async fn find_for_update(
-    db: impl PgExecutor<'_>,
-    token_hash: &[u8],
-) -> sqlx::Result<Option<StoredToken>> {
+pub async fn find_for_update(db: impl PgExecutor<'_>, token_hash: &[u8]) -> sqlx::Result<Option<StoredToken>> {
     sqlx::query_as!(
         StoredToken,
         "SELECT id, family_id, admin_id, expires_at, used_at, revoked_at
@@ -57,12 +50,9 @@ pub async fn find_for_update(
 }
 
 pub async fn mark_used(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!(
-        "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
-        id
-    )
-    .execute(db)
-    .await?;
+    sqlx::query!("UPDATE refresh_tokens SET used_at = now() WHERE id = $1", id)
+        .execute(db)
+        .await?;
     Ok(())
 }
 

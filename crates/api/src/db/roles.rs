@@ -2,11 +2,7 @@ use omni_types::rbac::Role;
 use sqlx::PgExecutor;
 
 /// Roles ordered by name, after `after`, at most `limit` rows.
-pub async fn list(
-    db: impl PgExecutor<'_>,
-    after: Option<&str>,
-    limit: i64,
-) -> sqlx::Result<Vec<Role>> {
+pub async fn list(db: impl PgExecutor<'_>, after: Option<&str>, limit: i64) -> sqlx::Result<Vec<Role>> {
     sqlx::query_as!(
         Role,
         r#"SELECT r.id, r.name, r.description, r.built_in, r.mfa_required, r.created_at, r.updated_at,

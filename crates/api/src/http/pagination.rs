@@ -24,10 +24,7 @@ impl PageParams {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),
             Some(n @ 1..=MAX_LIMIT) => Ok(n),
-            Some(_) => Err(ApiError::invalid(
-                "limit",
-                format!("must be between 1 and {MAX_LIMIT}"),
-            )),
+            Some(_) => Err(ApiError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}"))),
         }
     }
 
@@ -47,16 +44,11 @@ impl PageParams {
 
 /// Encodes the sort key of the last item as an opaque cursor.
 pub fn cursor<K: serde::Serialize>(key: &K) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(serde_json::to_vec(key).expect("cursor keys serialise"))
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).expect("cursor keys serialise"))
 }
 
 /// Cuts a `limit + 1` fetch into a page, with a cursor when there is more.
-pub fn page<T, K: serde::Serialize>(
-    mut rows: Vec<T>,
-    limit: u32,
-    key: impl Fn(&T) -> K,
-) -> omni_types::Page<T> {
+pub fn page<T, K: serde::Serialize>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> K) -> omni_types::Page<T> {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     let next_cursor = if more {

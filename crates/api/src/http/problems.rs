@@ -42,11 +42,7 @@ pub async fn middleware(req: Request, next: Next) -> Response {
 
 /// Handler for `/api/*` paths no route matches: a 404 problem, never the SPA page.
 pub async fn api_not_found(req: Request) -> ApiError {
-    ApiError::NotFound(format!(
-        "No route for {} {}.",
-        req.method(),
-        req.uri().path()
-    ))
+    ApiError::NotFound(format!("No route for {} {}.", req.method(), req.uri().path()))
 }
 
 /// Converts a panic into a 500 problem (the panic itself is logged by the hook).

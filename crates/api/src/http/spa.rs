@@ -27,12 +27,10 @@ struct Index {
 
 impl Spa {
     pub fn load(dir: &Path) -> Self {
-        let index = std::fs::read_to_string(dir.join("index.html"))
-            .ok()
-            .map(|html| {
-                let csp = HeaderValue::from_str(&spa_csp(&html)).expect("CSP is ASCII");
-                Arc::new(Index { html, csp })
-            });
+        let index = std::fs::read_to_string(dir.join("index.html")).ok().map(|html| {
+            let csp = HeaderValue::from_str(&spa_csp(&html)).expect("CSP is ASCII");
+            Arc::new(Index { html, csp })
+        });
         if index.is_none() {
             tracing::warn!(dir = %dir.display(), "SPA not built: `/` will answer 503 (run `make run` or `make spa`)");
         }
@@ -74,8 +72,7 @@ impl Spa {
                 return StatusCode::NOT_FOUND.into_response();
             }
         }
-        let mut response =
-            (StatusCode::OK, axum::response::Html(index.html.clone())).into_response();
+        let mut response = (StatusCode::OK, axum::response::Html(index.html.clone())).into_response();
         let h = response.headers_mut();
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         h.insert(header::CONTENT_SECURITY_POLICY, index.csp.clone());

@@ -21,16 +21,11 @@ pub async fn readyz(State(state): State<AppState>) -> Result<(StatusCode, Json<V
     )
     .await;
     match ping {
-        Ok(Ok(_)) => Ok((
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "database": "ok" })),
-        )),
+        Ok(Ok(_)) => Ok((StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" })))),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: database unreachable");
             Err(ApiError::Unavailable("The database is unreachable.".into()))
         }
-        Err(_) => Err(ApiError::Unavailable(
-            "The database did not answer within 3 s.".into(),
-        )),
+        Err(_) => Err(ApiError::Unavailable("The database did not answer within 3 s.".into())),
     }
 }

@@ -84,15 +84,9 @@ impl TestApp {
             password: PASSWORD.to_owned().into(),
             role: role.into(),
         };
-        create_admin(
-            &self.pool,
-            new,
-            Actor::System {
-                label: "test".into(),
-            },
-        )
-        .await
-        .unwrap();
+        create_admin(&self.pool, new, Actor::System { label: "test".into() })
+            .await
+            .unwrap();
     }
 
     pub async fn post_login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -125,12 +119,7 @@ impl TestApp {
     }
 
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
+        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {
@@ -149,10 +138,7 @@ pub async fn problem(res: reqwest::Response, status: u16) -> Value {
     let request_id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], status);
-    assert!(
-        body["type"].is_string() && body["title"].is_string(),
-        "{body}"
-    );
+    assert!(body["type"].is_string() && body["title"].is_string(), "{body}");
     assert_eq!(body["request_id"], request_id.as_str());
     body
 }

@@ -39,11 +39,7 @@ mod tests {
             "ow ner@example.com",
             "owner@example.",
         ] {
-            assert_eq!(
-                email(wrong),
-                Some("does not look like an email address"),
-                "{wrong}"
-            );
+            assert_eq!(email(wrong), Some("does not look like an email address"), "{wrong}");
         }
     }
 

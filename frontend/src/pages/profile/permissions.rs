@@ -43,9 +43,7 @@ pub fn PermissionList(permissions: Vec<String>) -> impl IntoView {
 fn by_resource(permissions: &[String]) -> BTreeMap<String, Vec<(String, String)>> {
     let mut groups: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for name in permissions {
-        let (resource, action) = name
-            .split_once(':')
-            .unwrap_or((name.as_str(), name.as_str()));
+        let (resource, action) = name.split_once(':').unwrap_or((name.as_str(), name.as_str()));
         groups
             .entry(resource.to_owned())
             .or_default()
@@ -65,18 +63,9 @@ mod tests {
     fn groups_by_the_part_before_the_colon() {
         let names = ["mcp:write", "audit:read", "mcp:read", "legacy"].map(String::from);
         let groups = by_resource(&names);
-        assert_eq!(
-            groups.keys().collect::<Vec<_>>(),
-            ["audit", "legacy", "mcp"]
-        );
-        let mcp: Vec<_> = groups["mcp"]
-            .iter()
-            .map(|(_, action)| action.as_str())
-            .collect();
+        assert_eq!(groups.keys().collect::<Vec<_>>(), ["audit", "legacy", "mcp"]);
+        let mcp: Vec<_> = groups["mcp"].iter().map(|(_, action)| action.as_str()).collect();
         assert_eq!(mcp, ["read", "write"]);
-        assert_eq!(
-            groups["legacy"],
-            [("legacy".to_owned(), "legacy".to_owned())]
-        );
+        assert_eq!(groups["legacy"], [("legacy".to_owned(), "legacy".to_owned())]);
     }
 }

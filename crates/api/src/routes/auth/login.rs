@@ -32,10 +32,7 @@ impl Credentials {
         let mut errors = FieldErrors::new();
         let account = body.email.trim().to_lowercase();
         if account.is_empty() {
-            errors
-                .entry("email".into())
-                .or_default()
-                .push("is required".into());
+            errors.entry("email".into()).or_default().push("is required".into());
         } else if account.len() > 254 || !account.contains('@') {
             errors
                 .entry("email".into())
@@ -43,15 +40,9 @@ impl Credentials {
                 .push("is not an email address".into());
         }
         if body.password.is_empty() {
-            errors
-                .entry("password".into())
-                .or_default()
-                .push("is required".into());
+            errors.entry("password".into()).or_default().push("is required".into());
         } else if body.password.len() > password::MAX_LENGTH {
-            errors
-                .entry("password".into())
-                .or_default()
-                .push("is too long".into());
+            errors.entry("password".into()).or_default().push("is too long".into());
         }
         if errors.is_empty() {
             Ok(Credentials {
@@ -113,11 +104,7 @@ pub async fn login(
     }
 
     let row = admins::find_for_login(&mut *tx, account).await?;
-    let password_ok = password::verify(
-        credentials.password,
-        row.as_ref().map(|r| r.password_hash.clone()),
-    )
-    .await?;
+    let password_ok = password::verify(credentials.password, row.as_ref().map(|r| r.password_hash.clone())).await?;
     let admin = row.filter(|r| password_ok && !r.disabled);
     login_attempts::record(&mut tx, account, meta.ip, admin.is_some()).await?;
 
@@ -169,9 +156,7 @@ fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -
     let per_minute = i64::from(per_minute);
     let until_window_frees = |oldest: Option<DateTime<Utc>>| {
         oldest.map_or(60, |t| {
-            (t + chrono::Duration::seconds(60) - now)
-                .num_seconds()
-                .clamp(1, 60) as u64
+            (t + chrono::Duration::seconds(60) - now).num_seconds().clamp(1, 60) as u64
         })
     };
     if w.account_failures >= LOCKOUT_FAILURES
@@ -181,9 +166,7 @@ fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -
         let wait = (last + LOCKOUT - now).num_seconds().max(1) as u64;
         return Some(ApiError::RateLimited {
             retry_after_seconds: wait,
-            detail: format!(
-                "Too many failed sign-ins: this account is locked. Try again in {wait} seconds."
-            ),
+            detail: format!("Too many failed sign-ins: this account is locked. Try again in {wait} seconds."),
         });
     }
     let wait = if w.account_recent >= per_minute {
@@ -203,8 +186,7 @@ impl ApiError {
     fn retry_after_seconds(&self) -> u64 {
         match self {
             ApiError::RateLimited {
-                retry_after_seconds,
-                ..
+                retry_after_seconds, ..
             } => *retry_after_seconds,
             _ => 0,
         }

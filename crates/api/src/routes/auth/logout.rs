@@ -33,9 +33,7 @@ pub async fn logout(
         .filter(|v| !v.is_empty())
     {
         let mut tx = state.db.begin().await?;
-        if let Some(stored) =
-            refresh_tokens::find_for_update(&mut *tx, &refresh::hash(&token)).await?
-        {
+        if let Some(stored) = refresh_tokens::find_for_update(&mut *tx, &refresh::hash(&token)).await? {
             let revoked = refresh_tokens::revoke_family(&mut *tx, stored.family_id).await?;
             if revoked > 0 {
                 let email = admins::me(&mut *tx, stored.admin_id)

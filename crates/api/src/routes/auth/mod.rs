@@ -12,11 +12,7 @@ use crate::app::AppState;
 use crate::error::ApiResult;
 
 /// The body every successful sign-in or refresh returns.
-pub(crate) fn token_response(
-    state: &AppState,
-    admin: Me,
-    session_id: Uuid,
-) -> ApiResult<TokenResponse> {
+pub(crate) fn token_response(state: &AppState, admin: Me, session_id: Uuid) -> ApiResult<TokenResponse> {
     Ok(TokenResponse {
         access_token: state.jwt.issue(admin.id, session_id)?,
         token_type: "Bearer".into(),

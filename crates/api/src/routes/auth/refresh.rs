@@ -33,9 +33,7 @@ pub async fn refresh(State(state): State<AppState>, meta: ClientMeta, jar: Cooki
     match rotate(&state, &meta, &jar).await {
         Ok((cookie, body)) => (jar.add(cookie), ApiJson(body)).into_response(),
         // Whatever went wrong, a cookie that did not work is useless: drop it.
-        Err(e @ ApiError::Unauthenticated(_)) => {
-            (jar.add(refresh::clear(&state)), e).into_response()
-        }
+        Err(e @ ApiError::Unauthenticated(_)) => (jar.add(refresh::clear(&state)), e).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -53,9 +51,7 @@ async fn rotate(
     let mut tx = state.db.begin().await?;
     let stored = refresh_tokens::find_for_update(&mut *tx, &refresh::hash(&token))
         .await?
-        .ok_or(ApiError::Unauthenticated(
-            "The session is unknown: sign in.",
-        ))?;
+        .ok_or(ApiError::Unauthenticated("The session is unknown: sign in."))?;
 
     if stored.used_at.is_some() || stored.revoked_at.is_some() {
         let revoked = refresh_tokens::revoke_family(&mut *tx, stored.family_id).await?;
@@ -78,14 +74,10 @@ async fn rotate(
             tracing::warn!(admin_id = %stored.admin_id, session = %stored.family_id, "refresh token reuse: session revoked");
         }
         tx.commit().await?;
-        return Err(ApiError::Unauthenticated(
-            "The session has ended: sign in again.",
-        ));
+        return Err(ApiError::Unauthenticated("The session has ended: sign in again."));
     }
     if stored.expires_at <= chrono::Utc::now() {
-        return Err(ApiError::Unauthenticated(
-            "The session has expired: sign in again.",
-        ));
+        return Err(ApiError::Unauthenticated("The session has expired: sign in again."));
     }
     let Some(me) = admins::me(&mut *tx, stored.admin_id).await? else {
         return Err(ApiError::Unauthenticated("The account no longer exists."));

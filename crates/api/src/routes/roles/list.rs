@@ -20,10 +20,7 @@ use crate::openapi::responses::ValidationFailed;
         (status = 422, response = ValidationFailed),
     )
 )]
-pub async fn list(
-    State(state): State<AppState>,
-    Query(params): Query<PageParams>,
-) -> ApiResult<ApiJson<Page<Role>>> {
+pub async fn list(State(state): State<AppState>, Query(params): Query<PageParams>) -> ApiResult<ApiJson<Page<Role>>> {
     let limit = params.limit()?;
     let after: Option<String> = params.after()?;
     let rows = roles::list(&state.db, after.as_deref(), i64::from(limit) + 1).await?;
