@@ -42,7 +42,7 @@ test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA buil
 	 echo "== Rust tests (fresh database per test on $$server)"; \
 	 DATABASE_URL="$$server/postgres" cargo test --workspace --all-targets; \
 	 $(MAKE) --no-print-directory spa; \
-	 echo "== e2e (Playwright + $$(chromium --version))"; \
+	 echo "== e2e (Playwright + $$(chromium --version 2>/dev/null))"; \
 	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) npx playwright test
 
 .PHONY: bench
