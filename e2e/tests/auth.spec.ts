@@ -49,3 +49,22 @@ test('Swagger UI lists the auth routes offline', async ({ page }) => {
   await expect(page.locator('.opblock-summary-path', { hasText: '/api/v1/auth/login' })).toBeVisible();
   await expect(page.getByRole('button', { name: /Authorize/ })).toBeVisible();
 });
+
+test('Swagger UI can authorize with a bearer token and call /auth/me', async ({ page, request }) => {
+  const login = await request.post('/api/v1/auth/login', { data: OWNER });
+  expect(login.status()).toBe(200);
+  const { access_token: token } = await login.json();
+
+  await page.goto('/docs/');
+  await page.getByRole('button', { name: /Authorize/ }).first().click();
+  await page.getByRole('textbox', { name: 'auth-bearer-value' }).fill(token);
+  await page.getByRole('button', { name: 'Apply credentials' }).click();
+  await page.getByRole('button', { name: 'Close' }).first().click();
+
+  const me = page.locator('.opblock-get', { has: page.locator('.opblock-summary-path', { hasText: /^\/api\/v1\/auth\/me$/ }) });
+  await me.locator('.opblock-summary').click();
+  await me.getByRole('button', { name: 'Try it out' }).click();
+  await me.getByRole('button', { name: 'Execute' }).click();
+  await expect(me.locator('.live-responses-table tbody .response-col_status').first()).toContainText('200');
+  await expect(me.locator('.live-responses-table')).toContainText(OWNER.email);
+});
