@@ -48,6 +48,16 @@ impl ApiError {
         ApiError::Validation(errors)
     }
 
+    /// For a 429: how long the caller should wait.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited {
+                retry_after_seconds, ..
+            } => Some(*retry_after_seconds),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

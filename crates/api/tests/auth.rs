@@ -159,7 +159,7 @@ async fn expired_forged_and_unsigned_tokens_are_rejected(pool: PgPool) {
         assert_eq!(res.headers()["www-authenticate"], "Bearer");
         problem(res, 401).await;
     }
-    let res = app.client.get(app.url("/api/v1/auth/me")).send().await.unwrap();
+    let res = app.get("/api/v1/auth/me").await;
     problem(res, 401).await;
     assert_eq!(app.get_as("/api/v1/auth/me", &session.access_token).await.status(), 200);
 }

@@ -53,9 +53,9 @@ async fn oversized_bodies_are_413_problems(pool: PgPool) {
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn unknown_api_routes_and_methods_are_problems_never_the_spa(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let body = problem(app.client.get(app.url("/api/v1/nope")).send().await.unwrap(), 404).await;
+    let body = problem(app.get("/api/v1/nope").await, 404).await;
     assert_eq!(body["type"], "/problems/not-found");
-    problem(app.client.get(app.url("/api/v2")).send().await.unwrap(), 404).await;
+    problem(app.get("/api/v2").await, 404).await;
     let res = app.client.delete(app.url("/api/v1/auth/me")).send().await.unwrap();
     assert!(res.headers().contains_key("allow"));
     problem(res, 405).await;
@@ -86,7 +86,7 @@ async fn request_ids_are_echoed_or_generated(pool: PgPool) {
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn security_headers_are_set(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let res = app.get("/healthz").await;
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.headers()["x-frame-options"], "DENY");
     assert!(
@@ -101,17 +101,9 @@ async fn security_headers_are_set(pool: PgPool) {
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn probes_report_liveness_and_readiness(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let health: Value = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value = app.get("/healthz").await.json().await.unwrap();
     assert_eq!(health["status"], "ok");
-    let res = app.client.get(app.url("/readyz")).send().await.unwrap();
+    let res = app.get("/readyz").await;
     assert_eq!(res.status(), 200);
 }
 
@@ -120,26 +112,18 @@ async fn readyz_is_503_when_the_database_is_unreachable() {
     // Port 9 (discard) on loopback: nothing listens, connections are refused at once.
     let pool = omni_admin::db::pool("postgres://postgres@127.0.0.1:9/none", 1).unwrap();
     let app = spawn_with(pool, common::config(&[])).await;
-    let res = app.client.get(app.url("/readyz")).send().await.unwrap();
+    let res = app.get("/readyz").await;
     let body = problem(res, 503).await;
     assert_eq!(body["type"], "/problems/unavailable");
-    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    let res = app.get("/healthz").await;
     assert_eq!(res.status(), 200, "liveness does not depend on the database");
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn metrics_count_requests_by_route_and_status(pool: PgPool) {
     let app = spawn_app(pool).await;
-    app.client.get(app.url("/api/v1/auth/me")).send().await.unwrap();
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    app.get("/api/v1/auth/me").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
     assert!(
         text.contains(r#"http_requests_total{method="GET",route="/api/v1/auth/me",status="401"}"#),
         "{text}"
@@ -151,17 +135,9 @@ async fn metrics_count_requests_by_route_and_status(pool: PgPool) {
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn swagger_ui_and_openapi_are_served(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let doc: Value = app
-        .client
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
     assert!(doc["paths"]["/api/v1/auth/me"]["get"].is_object());
-    let res = app.client.get(app.url("/docs/")).send().await.unwrap();
+    let res = app.get("/docs/").await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("swagger"));
 }

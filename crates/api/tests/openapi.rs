@@ -43,3 +43,21 @@ fn every_operation_declares_access_security_and_problem_responses() {
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
 }
+
+#[test]
+fn shared_path_constants_name_real_routes() {
+    use omni_types::paths;
+    let doc: Value = serde_json::from_str(&generated()).unwrap();
+    for path in [
+        paths::AUTH_LOGIN,
+        paths::AUTH_REFRESH,
+        paths::AUTH_LOGOUT,
+        paths::AUTH_ME,
+        paths::ROLES,
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "omni_types::paths has {path}, the router does not"
+        );
+    }
+}

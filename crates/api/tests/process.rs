@@ -10,14 +10,24 @@ const BIN: &str = env!("CARGO_BIN_EXE_omni-admin");
 
 /// A URL for the test's own database (same server as DATABASE_URL).
 async fn database_url(pool: &PgPool) -> String {
-    let name: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
     let server = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let base = server.rsplit_once('/').map_or(server.as_str(), |(base, _)| base).to_owned();
+    let base = server
+        .rsplit_once('/')
+        .map_or(server.as_str(), |(base, _)| base)
+        .to_owned();
     format!("{base}/{name}")
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 #[test]
@@ -56,7 +66,13 @@ async fn serve_migrates_bootstraps_and_drains_on_sigterm(pool: PgPool) {
     let client = reqwest::Client::new();
     let ready = format!("http://127.0.0.1:{port}/readyz");
     let started = Instant::now();
-    while client.get(&ready).send().await.map(|r| r.status() != 200).unwrap_or(true) {
+    while client
+        .get(&ready)
+        .send()
+        .await
+        .map(|r| r.status() != 200)
+        .unwrap_or(true)
+    {
         assert!(started.elapsed() < Duration::from_secs(30), "server never became ready");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -69,8 +85,14 @@ async fn serve_migrates_bootstraps_and_drains_on_sigterm(pool: PgPool) {
     .unwrap();
     assert_eq!(owners, 1, "migrations ran and the bootstrap owner exists");
 
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
-    let status = tokio::task::spawn_blocking(move || child.wait()).await.unwrap().unwrap();
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
     assert!(status.success(), "SIGTERM should end the server cleanly, got {status}");
 }

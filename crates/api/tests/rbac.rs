@@ -75,7 +75,7 @@ async fn missing_token_is_401_and_missing_permission_is_403(pool: PgPool) {
     app.admin("owner@example.com", "owner").await;
     app.admin("billing@example.com", "billing").await;
 
-    let res = app.client.get(app.url("/api/v1/roles")).send().await.unwrap();
+    let res = app.get("/api/v1/roles").await;
     problem(res, 401).await;
 
     let billing = app.login("billing@example.com").await;

@@ -118,6 +118,10 @@ impl TestApp {
             .unwrap()
     }
 
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
     }

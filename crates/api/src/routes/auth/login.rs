@@ -181,14 +181,3 @@ fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -
         detail: format!("Too many sign-in attempts. Try again in {wait} seconds."),
     })
 }
-
-impl ApiError {
-    fn retry_after_seconds(&self) -> u64 {
-        match self {
-            ApiError::RateLimited {
-                retry_after_seconds, ..
-            } => *retry_after_seconds,
-            _ => 0,
-        }
-    }
-}
