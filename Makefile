@@ -46,10 +46,12 @@ test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA buil
 	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) npx playwright test
 
 .PHONY: bench
-bench: ## Measure sign-in cost (argon2id verify, full login over HTTP)
+bench: ## Measure sign-in cost and the audit CSV export (rows/s, peak RSS)
 	@server=$$(scripts/ensure-db.sh); \
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
-	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench login
+	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench login; \
+	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
+	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench audit_export
 
 .PHONY: spa
 spa: ## Build the SPA (release) into frontend/dist

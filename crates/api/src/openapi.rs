@@ -32,6 +32,7 @@ use crate::auth::access::BEARER_SCHEME;
     tags(
         (name = "auth", description = "Sign-in, sessions and the signed-in admin"),
         (name = "rbac", description = "Roles and permissions"),
+        (name = "audit", description = "The admin audit log: search, export, tamper check"),
     )
 )]
 pub struct ApiDoc;

@@ -7,21 +7,27 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::{auth, roles};
+use crate::routes::{audit, auth, roles};
 use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
 pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
+    use Access::{Authenticated, Public};
     use utoipa::OpenApi;
+    let needs = Access::Permission;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(guard(Access::Public, routes!(auth::login::login)))
-        .routes(guard(Access::Public, routes!(auth::refresh::refresh)))
-        .routes(guard(Access::Public, routes!(auth::logout::logout)))
-        .routes(guard(Access::Authenticated, routes!(auth::me::me)))
-        .routes(guard(
-            Access::Permission(Permission::AdminsRead),
-            routes!(roles::list::list),
-        ))
+        // Sessions
+        .routes(guard(Public, routes!(auth::login::login)))
+        .routes(guard(Public, routes!(auth::refresh::refresh)))
+        .routes(guard(Public, routes!(auth::logout::logout)))
+        .routes(guard(Authenticated, routes!(auth::me::me)))
+        // Roles and permissions
+        .routes(guard(needs(Permission::AdminsRead), routes!(roles::list::list)))
+        // Audit log
+        .routes(guard(needs(Permission::AuditRead), routes!(audit::list::list)))
+        .routes(guard(needs(Permission::AuditRead), routes!(audit::verify::verify)))
+        .routes(guard(needs(Permission::AuditRead), routes!(audit::export::export)))
+        .routes(guard(needs(Permission::AuditRead), routes!(audit::get::get)))
         .split_for_parts()
 }
 

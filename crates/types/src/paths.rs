@@ -10,6 +10,15 @@ pub const AUTH_ME: &str = "/api/v1/auth/me";
 
 pub const ROLES: &str = "/api/v1/roles";
 
+pub const AUDIT: &str = "/api/v1/audit";
+pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";
+pub const AUDIT_EXPORT: &str = "/api/v1/audit/export";
+
+/// One audit entry.
+pub fn audit_entry(id: uuid::Uuid) -> String {
+    format!("{AUDIT}/{id}")
+}
+
 /// Path the refresh cookie is scoped to: only the auth routes ever see it.
 pub const AUTH_COOKIE_PATH: &str = "/api/v1/auth";
 /// Name of the refresh-token cookie.

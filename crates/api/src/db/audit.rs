@@ -18,6 +18,11 @@ pub enum Actor {
     Anonymous {
         label: String,
     },
+    /// An integrator's API token.
+    Token {
+        id: Uuid,
+        name: String,
+    },
     /// The CLI or the server itself (bootstrap).
     System {
         label: String,
@@ -25,10 +30,22 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn parts(&self) -> (Option<Uuid>, &str) {
+    /// (kind, admin id, token id, label) as stored.
+    fn parts(&self) -> (&'static str, Option<Uuid>, Option<Uuid>, &str) {
         match self {
-            Actor::Admin { id, email } => (Some(*id), email),
-            Actor::Anonymous { label } | Actor::System { label } => (None, label),
+            Actor::Admin { id, email } => ("admin", Some(*id), None, email),
+            Actor::Token { id, name } => ("token", None, Some(*id), name),
+            Actor::Anonymous { label } => ("anonymous", None, None, label),
+            Actor::System { label } => ("system", None, None, label),
+        }
+    }
+}
+
+impl From<&crate::auth::Principal> for Actor {
+    fn from(p: &crate::auth::Principal) -> Self {
+        Actor::Admin {
+            id: p.admin_id,
+            email: p.email.clone(),
         }
     }
 }
@@ -42,13 +59,16 @@ pub struct Entry<'a> {
 }
 
 pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>, meta: &ClientMeta) -> sqlx::Result<()> {
-    let (actor_admin_id, actor_label) = entry.actor.parts();
+    let (actor_kind, actor_admin_id, actor_token_id, actor_label) = entry.actor.parts();
     sqlx::query!(
         "INSERT INTO admin_audit_log
-             (id, actor_admin_id, actor_label, action, resource_type, resource_id, details, ip, user_agent, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             (id, actor_kind, actor_admin_id, actor_token_id, actor_label, action, resource_type, resource_id,
+              details, ip, user_agent, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         Uuid::now_v7(),
+        actor_kind,
         actor_admin_id,
+        actor_token_id,
         actor_label,
         entry.action,
         entry.resource_type,
@@ -71,4 +91,5 @@ pub mod actions {
     pub const LOGOUT: &str = "auth.logout";
     pub const REFRESH_REUSE: &str = "auth.refresh.reuse_detected";
     pub const ADMIN_CREATED: &str = "admin.created";
+    pub const AUDIT_EXPORTED: &str = "audit.exported";
 }

@@ -3,6 +3,7 @@
 
 pub mod admins;
 pub mod audit;
+pub mod audit_log;
 pub mod login_attempts;
 pub mod refresh_tokens;
 pub mod roles;

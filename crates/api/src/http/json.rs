@@ -1,7 +1,7 @@
-//! `ApiJson`: axum's `Json` with rejections turned into problem+json (never a 500, never
+//! `ApiJson` and `ApiPath`: axum's `Json` and `Path` with rejections turned into problem+json (never a 500, never
 //! plain text).
 
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
@@ -9,6 +9,11 @@ use crate::error::ApiError;
 #[derive(Debug, Clone, Copy, Default, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// axum's `Path` whose rejection (an id that does not parse) is a 404 problem.
+#[derive(Debug, Clone, Copy, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
 
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
