@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
         email: "bench@example.com".into(),
         display_name: "Bench".into(),
         password: PASSWORD.to_owned().into(),
-        role: "owner".into(),
+        roles: vec!["owner".into()],
     };
     create_admin(&pool, new, Actor::System { label: "bench".into() }).await?;
     let filled = Instant::now();

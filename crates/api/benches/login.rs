@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
         email: email.into(),
         display_name: "Bench".into(),
         password: PASSWORD.to_owned().into(),
-        role: "owner".into(),
+        roles: vec!["owner".into()],
     };
     create_admin(&pool, new, Actor::System { label: "bench".into() }).await?;
 

@@ -11,21 +11,19 @@ use crate::config::Config;
 use crate::db::admins::{self, CreateError};
 use crate::db::audit::{self, Actor, Entry, actions};
 use crate::http::client::ClientMeta;
+use crate::validate;
 
 /// Validated input for a new admin.
 pub struct NewAdmin {
     pub email: String,
     pub display_name: String,
     pub password: SecretString,
-    pub role: String,
+    pub roles: Vec<String>,
 }
 
 /// Creates an admin (and its audit entry) in one transaction.
 pub async fn create_admin(pool: &PgPool, new: NewAdmin, actor: Actor) -> anyhow::Result<uuid::Uuid> {
-    let email = new.email.trim().to_owned();
-    if email.len() > 254 || !email.contains('@') || email.starts_with('@') || email.ends_with('@') {
-        anyhow::bail!("`{email}` is not an email address");
-    }
+    let email = validate::email(&new.email).map_err(|why| anyhow::anyhow!("email `{}` {why}", new.email))?;
     if let Err(errors) = password::check_policy("password", new.password.expose_secret()) {
         anyhow::bail!("password {}", errors["password"].join(", "));
     }
@@ -35,7 +33,7 @@ pub async fn create_admin(pool: &PgPool, new: NewAdmin, actor: Actor) -> anyhow:
     };
     let hash = password::hash(new.password).await?;
     let mut tx = pool.begin().await?;
-    let id = match admins::create(&mut tx, &email, &display_name, &hash, &new.role).await {
+    let id = match admins::create(&mut tx, &email, &display_name, &hash, &new.roles).await {
         Ok(id) => id,
         Err(CreateError::Db(e)) => return Err(e.into()),
         Err(e) => anyhow::bail!("{e}"),
@@ -45,7 +43,7 @@ pub async fn create_admin(pool: &PgPool, new: NewAdmin, actor: Actor) -> anyhow:
         action: actions::ADMIN_CREATED,
         resource_type: "admin",
         resource_id: Some(id.to_string()),
-        details: json!({ "after": { "email": email, "display_name": display_name, "roles": [new.role] } }),
+        details: json!({ "after": { "email": email, "display_name": display_name, "roles": new.roles } }),
     };
     audit::record(&mut *tx, entry, &ClientMeta::default()).await?;
     tx.commit().await?;
@@ -76,7 +74,7 @@ pub async fn ensure_owner(pool: &PgPool, config: &Config) -> anyhow::Result<()> 
             email: email.clone(),
             display_name: "Owner".into(),
             password: password.clone(),
-            role: omni_types::permissions::roles::OWNER.into(),
+            roles: vec![omni_types::permissions::roles::OWNER.into()],
         };
         create_admin(pool, new, Actor::System { label: "bootstrap".into() }).await?;
         tracing::info!(%email, "bootstrap owner created");

@@ -10,3 +10,4 @@ pub mod http;
 pub mod openapi;
 pub mod router;
 pub mod routes;
+pub mod validate;

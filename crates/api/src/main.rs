@@ -78,7 +78,7 @@ fn main() -> anyhow::Result<()> {
                     email: email.clone(),
                     display_name: name,
                     password: password.clone(),
-                    role,
+                    roles: vec![role],
                 };
                 let id = bootstrap::create_admin(&pool, new, Actor::System { label: "cli".into() }).await?;
                 eprintln!("created admin {email} ({id})");

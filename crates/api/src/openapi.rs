@@ -31,6 +31,7 @@ use crate::auth::access::BEARER_SCHEME;
     modifiers(&BearerScheme),
     tags(
         (name = "auth", description = "Sign-in, sessions and the signed-in admin"),
+        (name = "admins", description = "Admins of this console, their roles, permission checks"),
         (name = "rbac", description = "Roles and permissions"),
         (name = "audit", description = "The admin audit log: search, export, tamper check"),
     )

@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::{audit, auth, roles};
+use crate::routes::{admins, audit, auth, authz, roles};
 use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
@@ -21,7 +21,12 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(Public, routes!(auth::refresh::refresh)))
         .routes(guard(Public, routes!(auth::logout::logout)))
         .routes(guard(Authenticated, routes!(auth::me::me)))
-        // Roles and permissions
+        // Admins, roles and permissions
+        .routes(guard(needs(Permission::AdminsRead), routes!(admins::list::list)))
+        .routes(guard(needs(Permission::AdminsManage), routes!(admins::create::create)))
+        .routes(guard(needs(Permission::AdminsRead), routes!(admins::get::get)))
+        .routes(guard(needs(Permission::AdminsManage), routes!(admins::update::update)))
+        .routes(guard(needs(Permission::AdminsRead), routes!(authz::check::check)))
         .routes(guard(needs(Permission::AdminsRead), routes!(roles::list::list)))
         // Audit log
         .routes(guard(needs(Permission::AuditRead), routes!(audit::list::list)))

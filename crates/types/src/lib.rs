@@ -3,6 +3,7 @@
 //! Everything here compiles to `wasm32-unknown-unknown`. Server-only derives live behind
 //! the `server` feature so the SPA does not pay for them.
 
+pub mod admins;
 pub mod audit;
 pub mod auth;
 pub mod page;

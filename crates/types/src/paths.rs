@@ -9,6 +9,13 @@ pub const AUTH_LOGOUT: &str = "/api/v1/auth/logout";
 pub const AUTH_ME: &str = "/api/v1/auth/me";
 
 pub const ROLES: &str = "/api/v1/roles";
+pub const ADMINS: &str = "/api/v1/admins";
+pub const AUTHZ_CHECK: &str = "/api/v1/authz/check";
+
+/// One admin.
+pub fn admin(id: uuid::Uuid) -> String {
+    format!("{ADMINS}/{id}")
+}
 
 pub const AUDIT: &str = "/api/v1/audit";
 pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";

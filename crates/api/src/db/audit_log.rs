@@ -59,11 +59,6 @@ const COLUMNS: &str = "SELECT id, seq, occurred_at, actor_kind, coalesce(actor_a
      actor_label, action, resource_type, resource_id, details, host(ip) AS ip, user_agent, request_id, \
      encode(hash, 'hex') AS hash FROM admin_audit_log";
 
-/// Escapes `%`, `_` and `\\` for LIKE.
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
-}
-
 fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &Filter) {
     qb.push(" WHERE true");
     if let Some(actor) = &f.actor {
@@ -77,13 +72,12 @@ fn push_filter(qb: &mut QueryBuilder<Postgres>, f: &Filter) {
             }
             Err(_) => {
                 qb.push(" AND actor_label ILIKE ")
-                    .push_bind(format!("%{}%", like_escape(actor)));
+                    .push_bind(super::contains_pattern(actor));
             }
         }
     }
     if let Some(action) = &f.action {
-        qb.push(" AND action LIKE ")
-            .push_bind(format!("{}%", like_escape(action)));
+        qb.push(" AND action LIKE ").push_bind(super::prefix_pattern(action));
     }
     if let Some(t) = &f.resource_type {
         qb.push(" AND resource_type = ").push_bind(t.clone());

@@ -20,3 +20,18 @@ pub fn pool(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
 }
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Escapes LIKE wildcards so user input matches literally.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A LIKE/ILIKE pattern matching values that contain `s`.
+pub fn contains_pattern(s: &str) -> String {
+    format!("%{}%", like_escape(s))
+}
+
+/// A LIKE pattern matching values that start with `s`.
+pub fn prefix_pattern(s: &str) -> String {
+    format!("{}%", like_escape(s))
+}

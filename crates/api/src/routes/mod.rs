@@ -1,6 +1,8 @@
 //! Handlers, one module per resource and one file per action. Wired in `router.rs`.
 
+pub mod admins;
 pub mod audit;
 pub mod auth;
+pub mod authz;
 pub mod health;
 pub mod roles;

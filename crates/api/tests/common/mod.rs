@@ -82,7 +82,7 @@ impl TestApp {
             email: email.into(),
             display_name: String::new(),
             password: PASSWORD.to_owned().into(),
-            role: role.into(),
+            roles: vec![role.into()],
         };
         create_admin(&self.pool, new, Actor::System { label: "test".into() })
             .await

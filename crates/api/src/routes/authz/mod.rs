@@ -1,0 +1,3 @@
+//! `/api/v1/authz`: "can X do Y, and why" (SPEC RBAC-5).
+
+pub mod check;
