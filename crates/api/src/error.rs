@@ -26,6 +26,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("missing permission {0}")]
     Forbidden(Permission),
+    #[error("a signed-in session is required")]
+    SessionRequired,
     #[error("not found: {0}")]
     NotFound(String),
     #[error("conflict on {field}: {message}")]
@@ -63,7 +65,7 @@ impl ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::SessionRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -96,6 +98,11 @@ impl ApiError {
                 kinds::FORBIDDEN,
                 "Forbidden",
                 Some(format!("This action needs the `{p}` permission.")),
+            ),
+            ApiError::SessionRequired => (
+                kinds::FORBIDDEN,
+                "Forbidden",
+                Some("API tokens cannot do this: sign in as an admin.".to_owned()),
             ),
             ApiError::NotFound(what) => (kinds::NOT_FOUND, "Not found", Some(what.clone())),
             ApiError::Conflict { message, .. } => (kinds::CONFLICT, "Conflict", Some(message.clone())),

@@ -33,6 +33,7 @@ use crate::auth::access::BEARER_SCHEME;
         (name = "auth", description = "Sign-in, sessions and the signed-in admin"),
         (name = "admins", description = "Admins of this console, their roles, permission checks"),
         (name = "rbac", description = "Roles and permissions"),
+        (name = "api-tokens", description = "Tokens for integrators, scoped to their creator's permissions"),
         (name = "audit", description = "The admin audit log: search, export, tamper check"),
     )
 )]

@@ -7,12 +7,12 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::{admins, audit, auth, authz, roles};
+use crate::routes::{admins, api_tokens, audit, auth, authz, roles};
 use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
 pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
-    use Access::{Authenticated, Public};
+    use Access::{Authenticated, Public, SignedIn};
     use utoipa::OpenApi;
     let needs = Access::Permission;
     OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -21,6 +21,10 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(Public, routes!(auth::refresh::refresh)))
         .routes(guard(Public, routes!(auth::logout::logout)))
         .routes(guard(Authenticated, routes!(auth::me::me)))
+        // API tokens (minted and managed by signed-in admins, never by tokens)
+        .routes(guard(SignedIn, routes!(api_tokens::list::list)))
+        .routes(guard(SignedIn, routes!(api_tokens::create::create)))
+        .routes(guard(SignedIn, routes!(api_tokens::revoke::revoke)))
         // Admins, roles and permissions
         .routes(guard(needs(Permission::AdminsRead), routes!(admins::list::list)))
         .routes(guard(needs(Permission::AdminsManage), routes!(admins::create::create)))

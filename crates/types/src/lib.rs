@@ -11,6 +11,7 @@ pub mod paths;
 pub mod permissions;
 pub mod problem;
 pub mod rbac;
+pub mod tokens;
 
 pub use page::Page;
 pub use permissions::Permission;

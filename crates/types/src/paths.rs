@@ -11,6 +11,12 @@ pub const AUTH_ME: &str = "/api/v1/auth/me";
 pub const ROLES: &str = "/api/v1/roles";
 pub const ADMINS: &str = "/api/v1/admins";
 pub const AUTHZ_CHECK: &str = "/api/v1/authz/check";
+pub const API_TOKENS: &str = "/api/v1/api-tokens";
+
+/// One API token.
+pub fn api_token(id: uuid::Uuid) -> String {
+    format!("{API_TOKENS}/{id}")
+}
 
 /// One admin.
 pub fn admin(id: uuid::Uuid) -> String {

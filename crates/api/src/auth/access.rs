@@ -17,6 +17,8 @@ use utoipa_axum::router::UtoipaMethodRouter;
 
 use crate::app::AppState;
 use crate::auth::Principal;
+use crate::auth::api_token;
+use crate::auth::principal::Credential;
 use crate::db;
 use crate::error::ApiError;
 
@@ -30,8 +32,10 @@ pub const ACCESS_EXTENSION: &str = "x-required-permission";
 pub enum Access {
     /// Anyone (sign-in, refresh, logout).
     Public,
-    /// Any signed-in admin (their own profile).
+    /// Any signed-in admin or API token (their own profile).
     Authenticated,
+    /// A signed-in admin in a browser or CLI session, not an API token (minting tokens).
+    SignedIn,
     /// A signed-in admin holding this permission.
     Permission(Permission),
 }
@@ -42,6 +46,7 @@ impl Access {
         match self {
             Access::Public => "public",
             Access::Authenticated => "authenticated",
+            Access::SignedIn => "signed-in",
             Access::Permission(p) => p.as_str(),
         }
     }
@@ -51,6 +56,7 @@ impl Access {
         match label {
             "public" => Some(Access::Public),
             "authenticated" => Some(Access::Authenticated),
+            "signed-in" => Some(Access::SignedIn),
             other => other.parse().ok().map(Access::Permission),
         }
     }
@@ -95,14 +101,15 @@ pub fn operations_mut(item: &mut PathItem) -> impl Iterator<Item = &mut Operatio
 fn document(access: Access, op: &mut Operation) {
     let requirement = match access {
         Access::Public => SecurityRequirement::default(),
-        Access::Authenticated => SecurityRequirement::new(BEARER_SCHEME, Vec::<String>::new()),
+        Access::Authenticated | Access::SignedIn => SecurityRequirement::new(BEARER_SCHEME, Vec::<String>::new()),
         Access::Permission(p) => SecurityRequirement::new(BEARER_SCHEME, [p.as_str()]),
     };
     op.security = Some(vec![requirement]);
     op.extensions = Some(ExtensionsBuilder::new().add(ACCESS_EXTENSION, access.label()).build());
     let note = match access {
         Access::Public => "Access: public.".to_owned(),
-        Access::Authenticated => "Access: any signed-in admin.".to_owned(),
+        Access::Authenticated => "Access: any signed-in admin or API token.".to_owned(),
+        Access::SignedIn => "Access: a signed-in admin (session); API tokens are refused.".to_owned(),
         Access::Permission(p) => format!("Access: needs the `{p}` permission."),
     };
     op.description = Some(match op.description.take() {
@@ -115,7 +122,7 @@ fn document(access: Access, op: &mut Operation) {
             .responses
             .entry("401".into())
             .or_insert_with(|| problem("Unauthenticated"));
-        if let Access::Permission(_) = access {
+        if matches!(access, Access::Permission(_) | Access::SignedIn) {
             op.responses
                 .responses
                 .entry("403".into())
@@ -138,7 +145,11 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(|t| t.trim().to_owned());
-    match principal(&state, bearer, access).await {
+    let ip = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    match principal(&state, bearer, ip, access).await {
         Ok(principal) => {
             req.extensions_mut().insert(principal);
             next.run(req).await
@@ -147,30 +158,70 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
     }
 }
 
-async fn principal(state: &AppState, bearer: Option<String>, access: Access) -> Result<Principal, ApiError> {
+async fn principal(
+    state: &AppState,
+    bearer: Option<String>,
+    ip: Option<std::net::IpAddr>,
+    access: Access,
+) -> Result<Principal, ApiError> {
     let token = bearer.filter(|t| !t.is_empty()).ok_or(ApiError::Unauthenticated(
-        "Send `Authorization: Bearer <access token>`.",
+        "Send `Authorization: Bearer <access token or API token>`.",
     ))?;
+    let principal = match api_token::split(&token) {
+        Some((prefix, secret)) => token_principal(state, prefix, secret, ip).await?,
+        None => session_principal(state, &token).await?,
+    };
+    match access {
+        Access::Permission(p) if !principal.can(p) => Err(ApiError::Forbidden(p)),
+        Access::SignedIn if matches!(principal.via, Credential::Token { .. }) => Err(ApiError::SessionRequired),
+        _ => Ok(principal),
+    }
+}
+
+fn permission_set(names: &[String]) -> BTreeSet<Permission> {
+    names.iter().filter_map(|p| p.parse().ok()).collect()
+}
+
+async fn session_principal(state: &AppState, token: &str) -> Result<Principal, ApiError> {
     let claims = state
         .jwt
-        .verify(&token)
+        .verify(token)
         .ok_or(ApiError::Unauthenticated("The access token is invalid or expired."))?;
     let identity = db::admins::identity(&state.db, claims.sub, claims.sid)
         .await?
         .ok_or(ApiError::Unauthenticated(
             "The session has ended or the account is disabled.",
         ))?;
-    let permissions: BTreeSet<Permission> = identity.permissions.iter().filter_map(|p| p.parse().ok()).collect();
-    let principal = Principal {
+    Ok(Principal {
         admin_id: identity.id,
         email: identity.email,
-        session_id: claims.sid,
-        permissions,
-    };
-    if let Access::Permission(p) = access
-        && !principal.can(p)
-    {
-        return Err(ApiError::Forbidden(p));
+        via: Credential::Session { session_id: claims.sid },
+        permissions: permission_set(&identity.permissions),
+    })
+}
+
+async fn token_principal(
+    state: &AppState,
+    prefix: &str,
+    secret: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<Principal, ApiError> {
+    const INVALID: &str = "The API token is invalid, expired or revoked.";
+    let credential = db::api_tokens::credential(&state.db, prefix)
+        .await?
+        .filter(|c| api_token::matches(&c.secret_hash, secret))
+        .ok_or(ApiError::Unauthenticated(INVALID))?;
+    if !credential.usable {
+        return Err(ApiError::Unauthenticated(INVALID));
     }
-    Ok(principal)
+    db::api_tokens::touch(&state.db, credential.id, ip).await?;
+    Ok(Principal {
+        admin_id: credential.created_by,
+        email: credential.creator_email,
+        via: Credential::Token {
+            token_id: credential.id,
+            name: credential.name,
+        },
+        permissions: permission_set(&credential.permissions),
+    })
 }

@@ -2,6 +2,7 @@
 //! and the per-route permission guard.
 
 pub mod access;
+pub mod api_token;
 pub mod jwt;
 pub mod password;
 pub mod principal;

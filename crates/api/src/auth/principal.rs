@@ -11,11 +11,21 @@ use crate::error::ApiError;
 
 #[derive(Debug, Clone)]
 pub struct Principal {
+    /// The admin, or for an API token its creator.
     pub admin_id: Uuid,
     pub email: String,
-    /// The sign-in session (refresh-token family) the access token belongs to.
-    pub session_id: Uuid,
+    pub via: Credential,
+    /// What this caller may do now (for a token: its scope within its creator's rights).
     pub permissions: BTreeSet<Permission>,
+}
+
+/// How the caller authenticated.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A browser or CLI session: the refresh-token family the access token belongs to.
+    Session { session_id: Uuid },
+    /// An integrator's API token.
+    Token { token_id: Uuid, name: String },
 }
 
 impl Principal {

@@ -5,6 +5,7 @@ use serde_json::Value;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
+use crate::auth::principal::Credential;
 use crate::http::client::ClientMeta;
 
 /// Who did it.
@@ -21,7 +22,8 @@ pub enum Actor {
     /// An integrator's API token.
     Token {
         id: Uuid,
-        name: String,
+        creator: Uuid,
+        label: String,
     },
     /// The CLI or the server itself (bootstrap).
     System {
@@ -34,7 +36,7 @@ impl Actor {
     fn parts(&self) -> (&'static str, Option<Uuid>, Option<Uuid>, &str) {
         match self {
             Actor::Admin { id, email } => ("admin", Some(*id), None, email),
-            Actor::Token { id, name } => ("token", None, Some(*id), name),
+            Actor::Token { id, creator, label } => ("token", Some(*creator), Some(*id), label),
             Actor::Anonymous { label } => ("anonymous", None, None, label),
             Actor::System { label } => ("system", None, None, label),
         }
@@ -43,9 +45,16 @@ impl Actor {
 
 impl From<&crate::auth::Principal> for Actor {
     fn from(p: &crate::auth::Principal) -> Self {
-        Actor::Admin {
-            id: p.admin_id,
-            email: p.email.clone(),
+        match &p.via {
+            Credential::Session { .. } => Actor::Admin {
+                id: p.admin_id,
+                email: p.email.clone(),
+            },
+            Credential::Token { token_id, name } => Actor::Token {
+                id: *token_id,
+                creator: p.admin_id,
+                label: format!("{name} (token of {})", p.email),
+            },
         }
     }
 }

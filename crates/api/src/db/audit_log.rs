@@ -55,7 +55,7 @@ impl From<Row> for AuditEntry {
     }
 }
 
-const COLUMNS: &str = "SELECT id, seq, occurred_at, actor_kind, coalesce(actor_admin_id, actor_token_id) AS actor_id, \
+const COLUMNS: &str = "SELECT id, seq, occurred_at, actor_kind, CASE actor_kind WHEN 'token' THEN actor_token_id ELSE actor_admin_id END AS actor_id, \
      actor_label, action, resource_type, resource_id, details, host(ip) AS ip, user_agent, request_id, \
      encode(hash, 'hex') AS hash FROM admin_audit_log";
 

@@ -2,6 +2,7 @@
 //! caller decides what runs atomically.
 
 pub mod admins;
+pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
 pub mod login_attempts;

@@ -1,6 +1,7 @@
 //! Handlers, one module per resource and one file per action. Wired in `router.rs`.
 
 pub mod admins;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod authz;
