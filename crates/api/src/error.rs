@@ -26,6 +26,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("missing permission {0}")]
     Forbidden(Permission),
+    #[error("the password must be changed first")]
+    PasswordChangeRequired,
     #[error("a signed-in session is required")]
     SessionRequired,
     #[error("not found: {0}")]
@@ -65,7 +67,9 @@ impl ApiError {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) | ApiError::SessionRequired => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::SessionRequired | ApiError::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -98,6 +102,11 @@ impl ApiError {
                 kinds::FORBIDDEN,
                 "Forbidden",
                 Some(format!("This action needs the `{p}` permission.")),
+            ),
+            ApiError::PasswordChangeRequired => (
+                kinds::PASSWORD_CHANGE_REQUIRED,
+                "Password change required",
+                Some("An owner reset your password: choose a new one (PUT /api/v1/auth/password) first.".to_owned()),
             ),
             ApiError::SessionRequired => (
                 kinds::FORBIDDEN,

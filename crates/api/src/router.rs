@@ -21,6 +21,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(Public, routes!(auth::refresh::refresh)))
         .routes(guard(Public, routes!(auth::logout::logout)))
         .routes(guard(Authenticated, routes!(auth::me::me)))
+        .routes(guard(SignedIn, routes!(auth::password::change)))
         // API tokens (minted and managed by signed-in admins, never by tokens)
         .routes(guard(SignedIn, routes!(api_tokens::list::list)))
         .routes(guard(SignedIn, routes!(api_tokens::create::create)))
@@ -30,6 +31,10 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(needs(Permission::AdminsManage), routes!(admins::create::create)))
         .routes(guard(needs(Permission::AdminsRead), routes!(admins::get::get)))
         .routes(guard(needs(Permission::AdminsManage), routes!(admins::update::update)))
+        .routes(guard(
+            needs(Permission::AdminsManage),
+            routes!(admins::reset_password::reset_password),
+        ))
         .routes(guard(needs(Permission::AdminsRead), routes!(authz::check::check)))
         .routes(guard(needs(Permission::AdminsRead), routes!(roles::list::list)))
         // Audit log

@@ -41,6 +41,10 @@ pub struct Me {
     pub permissions: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    /// An owner reset the password: until a new one is chosen, only the profile and the
+    /// password change are open.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl Me {
@@ -48,4 +52,20 @@ impl Me {
     pub fn can(&self, permission: crate::Permission) -> bool {
         self.permissions.iter().any(|p| p == permission.as_str())
     }
+}
+
+/// `PUT /api/v1/auth/password`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// At least 12 characters, not a common password, not your email.
+    pub new_password: String,
+}
+
+/// A temporary password set by an owner's reset, shown once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    pub temporary_password: String,
 }

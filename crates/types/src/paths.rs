@@ -7,6 +7,7 @@ pub const AUTH_LOGIN: &str = "/api/v1/auth/login";
 pub const AUTH_REFRESH: &str = "/api/v1/auth/refresh";
 pub const AUTH_LOGOUT: &str = "/api/v1/auth/logout";
 pub const AUTH_ME: &str = "/api/v1/auth/me";
+pub const AUTH_PASSWORD: &str = "/api/v1/auth/password";
 
 pub const ROLES: &str = "/api/v1/roles";
 pub const ADMINS: &str = "/api/v1/admins";
@@ -21,6 +22,11 @@ pub fn api_token(id: uuid::Uuid) -> String {
 /// One admin.
 pub fn admin(id: uuid::Uuid) -> String {
     format!("{ADMINS}/{id}")
+}
+
+/// Owner-initiated password reset of one admin.
+pub fn admin_password_reset(id: uuid::Uuid) -> String {
+    format!("{ADMINS}/{id}/password-reset")
 }
 
 pub const AUDIT: &str = "/api/v1/audit";

@@ -49,6 +49,7 @@ pub mod kinds {
     pub const UNAUTHENTICATED: &str = "/problems/unauthenticated";
     pub const INVALID_CREDENTIALS: &str = "/problems/invalid-credentials";
     pub const FORBIDDEN: &str = "/problems/forbidden";
+    pub const PASSWORD_CHANGE_REQUIRED: &str = "/problems/password-change-required";
     pub const NOT_FOUND: &str = "/problems/not-found";
     pub const METHOD_NOT_ALLOWED: &str = "/problems/method-not-allowed";
     pub const CONFLICT: &str = "/problems/conflict";

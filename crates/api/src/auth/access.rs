@@ -171,7 +171,16 @@ async fn principal(
         Some((prefix, secret)) => token_principal(state, prefix, secret, ip).await?,
         None => session_principal(state, &token).await?,
     };
+    let must_change_password = matches!(
+        principal.via,
+        Credential::Session {
+            must_change_password: true,
+            ..
+        }
+    );
     match access {
+        // After an owner's reset only the profile and the password change stay open.
+        Access::Permission(_) if must_change_password => Err(ApiError::PasswordChangeRequired),
         Access::Permission(p) if !principal.can(p) => Err(ApiError::Forbidden(p)),
         Access::SignedIn if matches!(principal.via, Credential::Token { .. }) => Err(ApiError::SessionRequired),
         _ => Ok(principal),
@@ -195,7 +204,10 @@ async fn session_principal(state: &AppState, token: &str) -> Result<Principal, A
     Ok(Principal {
         admin_id: identity.id,
         email: identity.email,
-        via: Credential::Session { session_id: claims.sid },
+        via: Credential::Session {
+            session_id: claims.sid,
+            must_change_password: identity.must_change_password,
+        },
         permissions: permission_set(&identity.permissions),
     })
 }

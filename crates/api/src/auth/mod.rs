@@ -7,6 +7,7 @@ pub mod jwt;
 pub mod password;
 pub mod principal;
 pub mod refresh;
+pub mod throttle;
 
 pub use access::{Access, guard};
 pub use principal::Principal;

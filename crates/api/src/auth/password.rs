@@ -13,15 +13,82 @@ use crate::error::FieldErrors;
 pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 1024;
 
-/// Checks the password policy; the errors are for the field named `field`.
+/// Passwords of 12+ characters that top the breached-password lists, lower-cased. Shorter
+/// ones are refused by length already.
+const COMMON: &[&str] = &[
+    "123456789012",
+    "1234567890123",
+    "12345678901234",
+    "123456789123",
+    "1234567891011",
+    "111111111111",
+    "000000000000",
+    "123123123123",
+    "password1234",
+    "password12345",
+    "password123456",
+    "passwordpassword",
+    "qwertyuiopasdfghjkl",
+    "qwertyuiop123",
+    "qwerty123456",
+    "qwertyqwerty",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "1qaz2wsx3edc4rfv",
+    "zaq12wsxcde3",
+    "abcdefghijkl",
+    "abc123abc123",
+    "iloveyou1234",
+    "letmein12345",
+    "welcome12345",
+    "welcome123456",
+    "administrator",
+    "administrator1",
+    "changeme1234",
+    "monkey123456",
+    "football1234",
+    "baseball1234",
+    "superman1234",
+    "starwars1234",
+    "sunshine1234",
+    "princess1234",
+    "trustno11234",
+    "dragon123456",
+    "master123456",
+    "whatever1234",
+    "passw0rd1234",
+    "p@ssw0rd1234",
+    "p@ssword1234",
+    "correcthorsebatterystaple",
+    "correct horse battery staple",
+    "omniadmin1234",
+];
+
+/// Checks the password policy; the errors are for the field named `field`. With `email`,
+/// a password containing the address or its local part is refused too.
 pub fn check_policy(field: &str, password: &str) -> Result<(), FieldErrors> {
+    check_policy_for(field, password, None)
+}
+
+pub fn check_policy_for(field: &str, password: &str, email: Option<&str>) -> Result<(), FieldErrors> {
     let mut messages = Vec::new();
     let chars = password.chars().count();
+    let lower = password.to_lowercase();
     if chars < MIN_LENGTH {
         messages.push(format!("must be at least {MIN_LENGTH} characters"));
     }
     if chars > MAX_LENGTH {
         messages.push(format!("must be at most {MAX_LENGTH} characters"));
+    }
+    if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| lower.starts_with(c)) {
+        messages.push("is too common: choose something harder to guess".into());
+    }
+    if let Some(email) = email {
+        let email = email.to_lowercase();
+        let local = email.split('@').next().unwrap_or_default();
+        if lower.contains(&email) || (local.len() >= 4 && lower.contains(local)) {
+            messages.push("must not contain your email address".into());
+        }
     }
     if messages.is_empty() {
         Ok(())
@@ -97,5 +164,9 @@ mod tests {
     fn policy() {
         assert!(check_policy("password", "short").is_err());
         assert!(check_policy("password", "long enough passphrase").is_ok());
+        assert!(check_policy("password", "Password1234").is_err());
+        assert!(check_policy("password", "aaaaaaaaaaaaaa").is_err());
+        assert!(check_policy_for("password", "ada.lovelace-2026", Some("ada.lovelace@example.com")).is_err());
+        assert!(check_policy_for("password", "quiet harbour lights", Some("ada@example.com")).is_ok());
     }
 }

@@ -23,7 +23,10 @@ pub struct Principal {
 #[derive(Debug, Clone)]
 pub enum Credential {
     /// A browser or CLI session: the refresh-token family the access token belongs to.
-    Session { session_id: Uuid },
+    Session {
+        session_id: Uuid,
+        must_change_password: bool,
+    },
     /// An integrator's API token.
     Token { token_id: Uuid, name: String },
 }

@@ -27,6 +27,7 @@ pub async fn find_for_login(db: impl PgExecutor<'_>, email: &str) -> sqlx::Resul
 pub struct Identity {
     pub id: Uuid,
     pub email: String,
+    pub must_change_password: bool,
     pub permissions: Vec<String>,
 }
 
@@ -35,7 +36,7 @@ pub struct Identity {
 pub async fn identity(db: impl PgExecutor<'_>, admin_id: Uuid, session_id: Uuid) -> sqlx::Result<Option<Identity>> {
     sqlx::query_as!(
         Identity,
-        r#"SELECT a.id, a.email,
+        r#"SELECT a.id, a.email, a.must_change_password,
                   COALESCE(array_agg(DISTINCT rp.permission) FILTER (WHERE rp.permission IS NOT NULL), '{}') AS "permissions!"
            FROM admins a
            LEFT JOIN admin_roles ar ON ar.admin_id = a.id
@@ -55,7 +56,7 @@ pub async fn identity(db: impl PgExecutor<'_>, admin_id: Uuid, session_id: Uuid)
 /// Profile with roles and effective permissions (`GET /auth/me`).
 pub async fn me(db: impl PgExecutor<'_>, admin_id: Uuid) -> sqlx::Result<Option<Me>> {
     let row = sqlx::query!(
-        r#"SELECT a.id, a.email, a.display_name, a.created_at, a.last_login_at,
+        r#"SELECT a.id, a.email, a.display_name, a.created_at, a.last_login_at, a.must_change_password,
                   COALESCE(array_agg(DISTINCT r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS "roles!",
                   COALESCE(array_agg(DISTINCT rp.permission) FILTER (WHERE rp.permission IS NOT NULL), '{}') AS "permissions!"
            FROM admins a
@@ -76,6 +77,7 @@ pub async fn me(db: impl PgExecutor<'_>, admin_id: Uuid) -> sqlx::Result<Option<
         permissions: r.permissions,
         created_at: r.created_at,
         last_login_at: r.last_login_at,
+        must_change_password: r.must_change_password,
     }))
 }
 
@@ -289,5 +291,26 @@ pub async fn record_login(db: impl PgExecutor<'_>, admin_id: Uuid, at: DateTime<
     sqlx::query!("UPDATE admins SET last_login_at = $2 WHERE id = $1", admin_id, at)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// Stores a new password hash. `must_change` is set by an owner's reset and cleared when
+/// the admin chooses their own.
+pub async fn set_password(
+    db: impl PgExecutor<'_>,
+    admin_id: Uuid,
+    password_hash: &str,
+    must_change: bool,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE admins SET password_hash = $2, must_change_password = $3, password_changed_at = now(),
+                           updated_at = now()
+         WHERE id = $1",
+        admin_id,
+        password_hash,
+        must_change
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }

@@ -51,7 +51,7 @@ pub async fn create(
     let roles = super::check_roles(&body.roles, &mut errors);
     let (password, generated) = match body.password {
         Some(p) => {
-            if let Err(e) = password::check_policy("password", &p) {
+            if let Err(e) = password::check_policy_for("password", &p, email.as_deref()) {
                 errors.extend(e);
             }
             (SecretString::from(p), false)

@@ -1,24 +1,20 @@
 use anyhow::Context;
 use axum::extract::State;
 use axum_extra::extract::CookieJar;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use omni_types::auth::{LoginRequest, TokenResponse};
 use secrecy::SecretString;
 use serde_json::json;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::auth::{password, refresh};
+use crate::auth::{password, refresh, throttle};
+use crate::db::admins;
 use crate::db::audit::{self, Actor, Entry, actions};
-use crate::db::{admins, login_attempts};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::ApiJson;
 use crate::openapi::responses::{InvalidCredentials, MalformedBody, RateLimited, ValidationFailed};
-
-/// Consecutive failures (since the last success) that lock an account for a while.
-const LOCKOUT_FAILURES: i64 = 10;
-const LOCKOUT: chrono::Duration = chrono::Duration::minutes(15);
 
 /// A checked sign-in request.
 struct Credentials {
@@ -83,12 +79,7 @@ pub async fn login(
     let account = credentials.account.as_str();
     let mut tx = state.db.begin().await?;
 
-    login_attempts::lock(&mut tx, &format!("login:account:{account}")).await?;
-    if let Some(ip) = meta.ip {
-        login_attempts::lock(&mut tx, &format!("login:ip:{ip}")).await?;
-    }
-    let window = login_attempts::window(&mut tx, account, meta.ip).await?;
-    if let Some(limited) = rate_limit(&window, state.config.login_attempts_per_minute, Utc::now()) {
+    if let Err(limited) = throttle::check(&mut tx, account, meta.ip, state.config.login_attempts_per_minute).await? {
         let entry = Entry {
             actor: Actor::Anonymous {
                 label: account.to_owned(),
@@ -106,7 +97,7 @@ pub async fn login(
     let row = admins::find_for_login(&mut *tx, account).await?;
     let password_ok = password::verify(credentials.password, row.as_ref().map(|r| r.password_hash.clone())).await?;
     let admin = row.filter(|r| password_ok && !r.disabled);
-    login_attempts::record(&mut tx, account, meta.ip, admin.is_some()).await?;
+    throttle::record(&mut tx, account, meta.ip, admin.is_some()).await?;
 
     let Some(admin) = admin else {
         let reason = if password_ok {
@@ -149,35 +140,4 @@ pub async fn login(
 
     let body = super::token_response(&state, me, session_id)?;
     Ok((jar.add(cookie), ApiJson(body)))
-}
-
-/// The 429 to answer, if this attempt is over a limit.
-fn rate_limit(w: &login_attempts::Window, per_minute: u32, now: DateTime<Utc>) -> Option<ApiError> {
-    let per_minute = i64::from(per_minute);
-    let until_window_frees = |oldest: Option<DateTime<Utc>>| {
-        oldest.map_or(60, |t| {
-            (t + chrono::Duration::seconds(60) - now).num_seconds().clamp(1, 60) as u64
-        })
-    };
-    if w.account_failures >= LOCKOUT_FAILURES
-        && let Some(last) = w.account_last_failure
-        && last + LOCKOUT > now
-    {
-        let wait = (last + LOCKOUT - now).num_seconds().max(1) as u64;
-        return Some(ApiError::RateLimited {
-            retry_after_seconds: wait,
-            detail: format!("Too many failed sign-ins: this account is locked. Try again in {wait} seconds."),
-        });
-    }
-    let wait = if w.account_recent >= per_minute {
-        until_window_frees(w.account_oldest)
-    } else if w.ip_recent >= per_minute {
-        until_window_frees(w.ip_oldest)
-    } else {
-        return None;
-    };
-    Some(ApiError::RateLimited {
-        retry_after_seconds: wait,
-        detail: format!("Too many sign-in attempts. Try again in {wait} seconds."),
-    })
 }

@@ -3,6 +3,7 @@
 pub mod login;
 pub mod logout;
 pub mod me;
+pub mod password;
 pub mod refresh;
 
 use omni_types::auth::{Me, TokenResponse};
