@@ -37,6 +37,14 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         ))
         .routes(guard(needs(Permission::AdminsRead), routes!(authz::check::check)))
         .routes(guard(needs(Permission::AdminsRead), routes!(roles::list::list)))
+        .routes(guard(needs(Permission::AdminsManage), routes!(roles::create::create)))
+        .routes(guard(needs(Permission::AdminsRead), routes!(roles::get::get)))
+        .routes(guard(needs(Permission::AdminsManage), routes!(roles::update::update)))
+        .routes(guard(needs(Permission::AdminsManage), routes!(roles::delete::delete)))
+        .routes(guard(
+            needs(Permission::AdminsRead),
+            routes!(roles::permissions::permissions),
+        ))
         // Audit log
         .routes(guard(needs(Permission::AuditRead), routes!(audit::list::list)))
         .routes(guard(needs(Permission::AuditRead), routes!(audit::verify::verify)))

@@ -10,7 +10,13 @@ pub const AUTH_ME: &str = "/api/v1/auth/me";
 pub const AUTH_PASSWORD: &str = "/api/v1/auth/password";
 
 pub const ROLES: &str = "/api/v1/roles";
+pub const PERMISSIONS: &str = "/api/v1/permissions";
 pub const ADMINS: &str = "/api/v1/admins";
+
+/// One role.
+pub fn role(id: uuid::Uuid) -> String {
+    format!("{ROLES}/{id}")
+}
 pub const AUTHZ_CHECK: &str = "/api/v1/authz/check";
 pub const API_TOKENS: &str = "/api/v1/api-tokens";
 
