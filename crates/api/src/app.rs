@@ -19,6 +19,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
+use crate::crypto::Sealer;
 use crate::db;
 use crate::http::{self, metrics, problems, request_id, security_headers, spa::Spa};
 use crate::router;
@@ -30,19 +31,30 @@ pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
     pub jwt: Arc<JwtKeys>,
+    pub sealer: Sealer,
     pub started_at: Instant,
 }
 
 impl AppState {
     pub fn new(config: Config, db: PgPool) -> Self {
         let jwt = JwtKeys::new(config.jwt_secret.as_ref(), config.access_token_ttl);
+        let sealer = Sealer::new(&config.encryption_key.unwrap_or_else(development_key));
         AppState {
             db,
             config: Arc::new(config),
             jwt: Arc::new(jwt),
+            sealer,
             started_at: Instant::now(),
         }
     }
+}
+
+/// The key used when `OMNI_ENCRYPTION_KEY` is unset, which only development allows. It is
+/// derived from a public string: it keeps development data readable across restarts and
+/// protects nothing.
+fn development_key() -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(b"omni-admin development encryption key").into()
 }
 
 /// The whole application: API, docs, probes, metrics and the SPA, with all middleware.
@@ -127,6 +139,9 @@ pub fn init_tracing(config: &Config) {
 
 /// `omni-admin serve`: migrate, bootstrap the first owner, serve until SIGTERM/SIGINT.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
+    if config.encryption_key.is_none() {
+        tracing::warn!("OMNI_ENCRYPTION_KEY is not set: using the public development key (development only)");
+    }
     if config.jwt_secret.is_none() {
         tracing::warn!(
             "OMNI_JWT_SECRET is not set: using a random key (development only; sessions survive via refresh)"

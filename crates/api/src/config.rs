@@ -39,6 +39,9 @@ pub struct Config {
     pub db_max_connections: u32,
     /// HMAC key for access tokens. `None` in development means "generate one per process".
     pub jwt_secret: Option<SecretString>,
+    /// AES-256 key for secrets the server reads back (TOTP seeds). `None` in development
+    /// means a fixed, publicly known development key.
+    pub encryption_key: Option<[u8; 32]>,
     pub access_token_ttl: Duration,
     pub refresh_token_ttl: Duration,
     /// Send the refresh cookie with `Secure`. Browsers accept it on http://localhost too.
@@ -113,6 +116,24 @@ impl Config {
             _ => {}
         }
 
+        let encryption_key = match r.raw("OMNI_ENCRYPTION_KEY") {
+            Some(raw) => match decode_key(&raw) {
+                Some(key) => Some(key),
+                None => {
+                    r.errors.push(
+                        "OMNI_ENCRYPTION_KEY: must be 32 bytes, base64 or hex (e.g. `openssl rand -base64 32`)".into(),
+                    );
+                    None
+                }
+            },
+            None if production => {
+                r.errors
+                    .push("OMNI_ENCRYPTION_KEY: required in production (`openssl rand -base64 32`)".into());
+                None
+            }
+            None => None,
+        };
+
         let bootstrap_admin = match (
             r.raw("OMNI_BOOTSTRAP_ADMIN_EMAIL"),
             r.raw("OMNI_BOOTSTRAP_ADMIN_PASSWORD"),
@@ -146,6 +167,7 @@ impl Config {
             database_url,
             db_max_connections: r.parse("OMNI_DB_MAX_CONNECTIONS", 10),
             jwt_secret,
+            encryption_key,
             access_token_ttl: Duration::from_secs(r.parse("OMNI_ACCESS_TOKEN_TTL_SECONDS", 15 * 60)),
             refresh_token_ttl: Duration::from_secs(r.parse::<u64>("OMNI_REFRESH_TOKEN_TTL_DAYS", 14) * 86_400),
             cookie_secure: r.parse("OMNI_COOKIE_SECURE", true),
@@ -184,6 +206,20 @@ impl Config {
     pub fn is_production(&self) -> bool {
         self.env == Environment::Production
     }
+}
+
+/// 32 bytes from base64 (standard or URL-safe) or hex.
+fn decode_key(raw: &str) -> Option<[u8; 32]> {
+    use base64::Engine;
+    let engines = [
+        base64::engine::general_purpose::STANDARD,
+        base64::engine::general_purpose::URL_SAFE,
+    ];
+    let bytes = engines
+        .iter()
+        .find_map(|e| e.decode(raw).ok().filter(|b| b.len() == 32))
+        .or_else(|| hex::decode(raw).ok())?;
+    bytes.try_into().ok()
 }
 
 /// A secret that is short, a known placeholder, or one repeated character.
@@ -256,8 +292,16 @@ mod tests {
             ("DATABASE_URL", "postgres://x/y"),
             ("OMNI_ENV", "production"),
             ("OMNI_JWT_SECRET", "q8Jx2V0mZtH4rLw9Yb7NcKp1sDf6GhEa3UiOo5TyRe"),
+            ("OMNI_ENCRYPTION_KEY", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="),
         ]));
-        assert!(ok.is_ok());
+        assert_eq!(ok.unwrap().encryption_key.unwrap()[31], 31);
+        let err = Config::from_vars(vars(&[
+            ("DATABASE_URL", "postgres://x/y"),
+            ("OMNI_ENV", "production"),
+            ("OMNI_JWT_SECRET", "q8Jx2V0mZtH4rLw9Yb7NcKp1sDf6GhEa3UiOo5TyRe"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("OMNI_ENCRYPTION_KEY"));
     }
 
     #[test]

@@ -26,6 +26,8 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("missing permission {0}")]
     Forbidden(Permission),
+    #[error("a second factor is required")]
+    MfaRequired { challenge: String },
     #[error("the password must be changed first")]
     PasswordChangeRequired,
     #[error("a signed-in session is required")]
@@ -66,7 +68,9 @@ impl ApiError {
         match self {
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthenticated(_) | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthenticated(_) | ApiError::InvalidCredentials | ApiError::MfaRequired { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden(_) | ApiError::SessionRequired | ApiError::PasswordChangeRequired => {
                 StatusCode::FORBIDDEN
             }
@@ -103,6 +107,11 @@ impl ApiError {
                 "Forbidden",
                 Some(format!("This action needs the `{p}` permission.")),
             ),
+            ApiError::MfaRequired { .. } => (
+                kinds::MFA_REQUIRED,
+                "Second factor required",
+                Some("Enter the code from your authenticator app, or a backup code.".to_owned()),
+            ),
             ApiError::PasswordChangeRequired => (
                 kinds::PASSWORD_CHANGE_REQUIRED,
                 "Password change required",
@@ -138,6 +147,10 @@ impl ApiError {
             errors,
             missing_permission: match self {
                 ApiError::Forbidden(p) => Some(p.as_str().to_owned()),
+                _ => None,
+            },
+            mfa_challenge: match self {
+                ApiError::MfaRequired { challenge } => Some(challenge.clone()),
                 _ => None,
             },
             retry_after_seconds: match self {
@@ -204,6 +217,7 @@ pub fn status_problem(status: StatusCode, detail: Option<String>) -> Problem {
         request_id: request_id::current(),
         errors: FieldErrors::new(),
         missing_permission: None,
+        mfa_challenge: None,
         retry_after_seconds: None,
     }
 }

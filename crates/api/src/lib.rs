@@ -4,6 +4,7 @@ pub mod app;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;

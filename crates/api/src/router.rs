@@ -15,41 +15,42 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     use Access::{Authenticated, Public, SignedIn};
     use utoipa::OpenApi;
     let needs = Access::Permission;
+    let (admins_read, admins_manage) = (needs(Permission::AdminsRead), needs(Permission::AdminsManage));
+    let audit_read = needs(Permission::AuditRead);
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Sessions
         .routes(guard(Public, routes!(auth::login::login)))
+        .routes(guard(Public, routes!(auth::mfa::login::login)))
         .routes(guard(Public, routes!(auth::refresh::refresh)))
         .routes(guard(Public, routes!(auth::logout::logout)))
         .routes(guard(Authenticated, routes!(auth::me::me)))
         .routes(guard(SignedIn, routes!(auth::password::change)))
+        .routes(guard(SignedIn, routes!(auth::mfa::enrol::enrol)))
+        .routes(guard(SignedIn, routes!(auth::mfa::confirm::confirm)))
+        .routes(guard(SignedIn, routes!(auth::mfa::backup_codes::regenerate)))
         // API tokens (minted and managed by signed-in admins, never by tokens)
         .routes(guard(SignedIn, routes!(api_tokens::list::list)))
         .routes(guard(SignedIn, routes!(api_tokens::create::create)))
         .routes(guard(SignedIn, routes!(api_tokens::revoke::revoke)))
         // Admins, roles and permissions
-        .routes(guard(needs(Permission::AdminsRead), routes!(admins::list::list)))
-        .routes(guard(needs(Permission::AdminsManage), routes!(admins::create::create)))
-        .routes(guard(needs(Permission::AdminsRead), routes!(admins::get::get)))
-        .routes(guard(needs(Permission::AdminsManage), routes!(admins::update::update)))
-        .routes(guard(
-            needs(Permission::AdminsManage),
-            routes!(admins::reset_password::reset_password),
-        ))
-        .routes(guard(needs(Permission::AdminsRead), routes!(authz::check::check)))
-        .routes(guard(needs(Permission::AdminsRead), routes!(roles::list::list)))
-        .routes(guard(needs(Permission::AdminsManage), routes!(roles::create::create)))
-        .routes(guard(needs(Permission::AdminsRead), routes!(roles::get::get)))
-        .routes(guard(needs(Permission::AdminsManage), routes!(roles::update::update)))
-        .routes(guard(needs(Permission::AdminsManage), routes!(roles::delete::delete)))
-        .routes(guard(
-            needs(Permission::AdminsRead),
-            routes!(roles::permissions::permissions),
-        ))
+        .routes(guard(admins_read, routes!(admins::list::list)))
+        .routes(guard(admins_manage, routes!(admins::create::create)))
+        .routes(guard(admins_read, routes!(admins::get::get)))
+        .routes(guard(admins_manage, routes!(admins::update::update)))
+        .routes(guard(admins_manage, routes!(admins::reset_password::reset_password)))
+        .routes(guard(admins_manage, routes!(admins::reset_mfa::reset_mfa)))
+        .routes(guard(admins_read, routes!(authz::check::check)))
+        .routes(guard(admins_read, routes!(roles::list::list)))
+        .routes(guard(admins_manage, routes!(roles::create::create)))
+        .routes(guard(admins_read, routes!(roles::get::get)))
+        .routes(guard(admins_manage, routes!(roles::update::update)))
+        .routes(guard(admins_manage, routes!(roles::delete::delete)))
+        .routes(guard(admins_read, routes!(roles::permissions::permissions)))
         // Audit log
-        .routes(guard(needs(Permission::AuditRead), routes!(audit::list::list)))
-        .routes(guard(needs(Permission::AuditRead), routes!(audit::verify::verify)))
-        .routes(guard(needs(Permission::AuditRead), routes!(audit::export::export)))
-        .routes(guard(needs(Permission::AuditRead), routes!(audit::get::get)))
+        .routes(guard(audit_read, routes!(audit::list::list)))
+        .routes(guard(audit_read, routes!(audit::verify::verify)))
+        .routes(guard(audit_read, routes!(audit::export::export)))
+        .routes(guard(audit_read, routes!(audit::get::get)))
         .split_for_parts()
 }
 

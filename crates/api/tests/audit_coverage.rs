@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp, spawn_app};
+use common::{PASSWORD, TestApp, config, spawn_with};
 use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 use sqlx::PgPool;
@@ -30,6 +30,50 @@ async fn admin_id(app: &TestApp, email: &str) -> String {
         .await
         .unwrap()
         .to_string()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Signs `email` in (as support) and starts an MFA enrolment: (access token, TOTP).
+async fn enrolling(app: &TestApp, email: &str) -> (String, totp_rs::Totp) {
+    app.admin(email, "support").await;
+    let token = app.login(email).await.access_token;
+    let enrolment: Value = app
+        .client
+        .post(app.url("/api/v1/auth/mfa/enrolment"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = totp_rs::Secret::try_from_base32(enrolment["secret"].as_str().unwrap()).unwrap();
+    let totp = totp_rs::Builder::new()
+        .with_secret(secret)
+        .with_skew(1)
+        .build_noncompliant();
+    (token, totp)
+}
+
+/// Like `enrolling`, with the enrolment confirmed.
+async fn enrolled(app: &TestApp, email: &str) -> (String, totp_rs::Totp) {
+    let (token, totp) = enrolling(app, email).await;
+    let res = app
+        .client
+        .post(app.url("/api/v1/auth/mfa/enrolment/confirm"))
+        .bearer_auth(&token)
+        .json(&json!({ "code": totp.generate(now()).to_string() }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    (token, totp)
 }
 
 /// Sets up what the route needs, then returns the request that exercises it.
@@ -113,13 +157,47 @@ async fn scenario(app: &TestApp, owner: &str, method: &str, path: &str) -> Optio
                 _ => c.delete(role).bearer_auth(owner),
             }
         }
+        ("POST", "/api/v1/auth/mfa/enrolment") => {
+            app.admin("enrolling@example.com", "support").await;
+            let token = app.login("enrolling@example.com").await.access_token;
+            c.post(app.url(path)).bearer_auth(token)
+        }
+        ("POST", "/api/v1/auth/mfa/enrolment/confirm") => {
+            let (token, totp) = enrolling(app, "confirming@example.com").await;
+            c.post(app.url(path))
+                .bearer_auth(token)
+                .json(&json!({ "code": totp.generate(now()).to_string() }))
+        }
+        ("POST", "/api/v1/auth/mfa/backup-codes") => {
+            let (token, totp) = enrolled(app, "regenerating@example.com").await;
+            let code = totp.generate(now() + 30).to_string();
+            c.post(app.url(path)).bearer_auth(token).json(&json!({ "code": code }))
+        }
+        ("POST", "/api/v1/auth/login/mfa") => {
+            let (_, totp) = enrolled(app, "second-step@example.com").await;
+            let first: Value = app
+                .post_login("second-step@example.com", PASSWORD)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let challenge = first["mfa_challenge"].as_str().unwrap().to_owned();
+            c.post(app.url(path))
+                .json(&json!({ "challenge": challenge, "code": totp.generate(now() + 30).to_string() }))
+        }
+        ("DELETE", "/api/v1/admins/{id}/mfa") => {
+            enrolled(app, "lost-phone@example.com").await;
+            let id = admin_id(app, "lost-phone@example.com").await;
+            c.delete(url(format!("/api/v1/admins/{id}/mfa"))).bearer_auth(owner)
+        }
         _ => return None,
     })
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn every_mutating_route_writes_an_audit_entry(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    // Many sign-ins from one IP within a minute: lift the per-minute limit.
+    let app = spawn_with(pool, config(&[("OMNI_LOGIN_ATTEMPTS_PER_MINUTE", "1000")])).await;
     app.admin("owner@example.com", "owner").await;
     let owner = app.login("owner@example.com").await.access_token;
 

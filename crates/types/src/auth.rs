@@ -45,6 +45,12 @@ pub struct Me {
     /// password change are open.
     #[serde(default)]
     pub must_change_password: bool,
+    /// A confirmed TOTP authenticator is set up.
+    #[serde(default)]
+    pub mfa_enabled: bool,
+    /// One of the admin's roles requires MFA.
+    #[serde(default)]
+    pub mfa_required: bool,
 }
 
 impl Me {

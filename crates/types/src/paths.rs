@@ -8,6 +8,10 @@ pub const AUTH_REFRESH: &str = "/api/v1/auth/refresh";
 pub const AUTH_LOGOUT: &str = "/api/v1/auth/logout";
 pub const AUTH_ME: &str = "/api/v1/auth/me";
 pub const AUTH_PASSWORD: &str = "/api/v1/auth/password";
+pub const AUTH_LOGIN_MFA: &str = "/api/v1/auth/login/mfa";
+pub const AUTH_MFA_ENROLMENT: &str = "/api/v1/auth/mfa/enrolment";
+pub const AUTH_MFA_CONFIRM: &str = "/api/v1/auth/mfa/enrolment/confirm";
+pub const AUTH_MFA_BACKUP_CODES: &str = "/api/v1/auth/mfa/backup-codes";
 
 pub const ROLES: &str = "/api/v1/roles";
 pub const PERMISSIONS: &str = "/api/v1/permissions";
@@ -28,6 +32,11 @@ pub fn api_token(id: uuid::Uuid) -> String {
 /// One admin.
 pub fn admin(id: uuid::Uuid) -> String {
     format!("{ADMINS}/{id}")
+}
+
+/// An owner's reset of one admin's MFA.
+pub fn admin_mfa(id: uuid::Uuid) -> String {
+    format!("{ADMINS}/{id}/mfa")
 }
 
 /// Owner-initiated password reset of one admin.

@@ -30,6 +30,10 @@ pub struct Problem {
     /// For 403: the permission the caller lacks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_permission: Option<String>,
+    /// For `/problems/mfa-required`: pass it with a code to `POST /api/v1/auth/login/mfa`
+    /// (valid 5 minutes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa_challenge: Option<String>,
     /// For 429: seconds until a new attempt may succeed (also sent as `Retry-After`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_seconds: Option<u64>,
@@ -48,6 +52,7 @@ pub mod kinds {
     pub const MALFORMED_BODY: &str = "/problems/malformed-body";
     pub const UNAUTHENTICATED: &str = "/problems/unauthenticated";
     pub const INVALID_CREDENTIALS: &str = "/problems/invalid-credentials";
+    pub const MFA_REQUIRED: &str = "/problems/mfa-required";
     pub const FORBIDDEN: &str = "/problems/forbidden";
     pub const PASSWORD_CHANGE_REQUIRED: &str = "/problems/password-change-required";
     pub const NOT_FOUND: &str = "/problems/not-found";

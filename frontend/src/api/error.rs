@@ -92,6 +92,7 @@ pub(super) fn status_only(status: u16, status_text: String) -> Problem {
         request_id: None,
         errors: BTreeMap::new(),
         missing_permission: None,
+        mfa_challenge: None,
         retry_after_seconds: None,
     }
 }

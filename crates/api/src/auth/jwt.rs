@@ -11,6 +11,9 @@ use uuid::Uuid;
 
 const ISSUER: &str = "omni-admin";
 const AUDIENCE: &str = "omni-admin-api";
+/// Audience of MFA challenges: they open only the code step, nothing else.
+const CHALLENGE_AUDIENCE: &str = "omni-admin-mfa";
+const CHALLENGE_TTL_SECONDS: i64 = 300;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Claims {
@@ -29,7 +32,18 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    challenge_validation: Validation,
     ttl: Duration,
+}
+
+/// An MFA challenge: the password step passed for `sub`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ChallengeClaims {
+    sub: Uuid,
+    iat: i64,
+    exp: i64,
+    iss: String,
+    aud: String,
 }
 
 impl JwtKeys {
@@ -49,10 +63,14 @@ impl JwtKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
         validation.leeway = 5;
+        let mut challenge_validation = validation.clone();
+        challenge_validation.set_audience(&[CHALLENGE_AUDIENCE]);
+        challenge_validation.set_required_spec_claims(&["exp", "iat", "sub", "iss", "aud"]);
         JwtKeys {
             encoding: EncodingKey::from_secret(&bytes),
             decoding: DecodingKey::from_secret(&bytes),
             validation,
+            challenge_validation,
             ttl,
         }
     }
@@ -78,6 +96,30 @@ impl JwtKeys {
         )?)
     }
 
+    /// A 5-minute token proving the password step passed for `admin_id`.
+    pub fn issue_challenge(&self, admin_id: Uuid) -> anyhow::Result<String> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = ChallengeClaims {
+            sub: admin_id,
+            iat: now,
+            exp: now + CHALLENGE_TTL_SECONDS,
+            iss: ISSUER.into(),
+            aud: CHALLENGE_AUDIENCE.into(),
+        };
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// The admin a challenge was issued for, if it is ours and fresh.
+    pub fn verify_challenge(&self, token: &str) -> Option<Uuid> {
+        jsonwebtoken::decode::<ChallengeClaims>(token, &self.decoding, &self.challenge_validation)
+            .ok()
+            .map(|d| d.claims.sub)
+    }
+
     /// Signs arbitrary claims with our key (tests forge expired tokens with it).
     #[doc(hidden)]
     pub fn sign(&self, claims: &Claims) -> String {
@@ -98,6 +140,22 @@ mod tests {
 
     fn keys() -> JwtKeys {
         JwtKeys::new(Some(&"k".repeat(40).into()), Duration::from_secs(900))
+    }
+
+    #[test]
+    fn challenges_and_access_tokens_do_not_mix() {
+        let admin = Uuid::now_v7();
+        let challenge = keys().issue_challenge(admin).unwrap();
+        assert_eq!(keys().verify_challenge(&challenge), Some(admin));
+        assert!(
+            keys().verify(&challenge).is_none(),
+            "a challenge is not an access token"
+        );
+        let access = keys().issue(admin, Uuid::now_v7()).unwrap();
+        assert!(
+            keys().verify_challenge(&access).is_none(),
+            "an access token is not a challenge"
+        );
     }
 
     #[test]

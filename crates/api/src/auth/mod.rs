@@ -4,6 +4,7 @@
 pub mod access;
 pub mod api_token;
 pub mod jwt;
+pub mod mfa;
 pub mod password;
 pub mod principal;
 pub mod refresh;

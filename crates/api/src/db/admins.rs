@@ -57,6 +57,9 @@ pub async fn identity(db: impl PgExecutor<'_>, admin_id: Uuid, session_id: Uuid)
 pub async fn me(db: impl PgExecutor<'_>, admin_id: Uuid) -> sqlx::Result<Option<Me>> {
     let row = sqlx::query!(
         r#"SELECT a.id, a.email, a.display_name, a.created_at, a.last_login_at, a.must_change_password,
+                  EXISTS (SELECT 1 FROM admin_mfa m WHERE m.admin_id = a.id AND m.confirmed_at IS NOT NULL)
+                      AS "mfa_enabled!",
+                  COALESCE(bool_or(r.mfa_required), false) AS "mfa_required!",
                   COALESCE(array_agg(DISTINCT r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS "roles!",
                   COALESCE(array_agg(DISTINCT rp.permission) FILTER (WHERE rp.permission IS NOT NULL), '{}') AS "permissions!"
            FROM admins a
@@ -78,6 +81,8 @@ pub async fn me(db: impl PgExecutor<'_>, admin_id: Uuid) -> sqlx::Result<Option<
         created_at: r.created_at,
         last_login_at: r.last_login_at,
         must_change_password: r.must_change_password,
+        mfa_enabled: r.mfa_enabled,
+        mfa_required: r.mfa_required,
     }))
 }
 

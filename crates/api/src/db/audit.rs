@@ -96,6 +96,7 @@ pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>, meta: &ClientMeta
 pub mod actions {
     pub const LOGIN_SUCCEEDED: &str = "auth.login.succeeded";
     pub const LOGIN_FAILED: &str = "auth.login.failed";
+    pub const LOGIN_MFA_CHALLENGED: &str = "auth.login.mfa_challenged";
     pub const LOGIN_RATE_LIMITED: &str = "auth.login.rate_limited";
     pub const LOGOUT: &str = "auth.logout";
     pub const REFRESH_REUSE: &str = "auth.refresh.reuse_detected";

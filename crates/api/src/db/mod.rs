@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
 pub mod login_attempts;
+pub mod mfa;
 pub mod refresh_tokens;
 pub mod roles;
 

@@ -3,6 +3,7 @@
 pub mod create;
 pub mod get;
 pub mod list;
+pub mod reset_mfa;
 pub mod reset_password;
 pub mod update;
 

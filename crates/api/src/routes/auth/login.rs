@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::auth::{password, refresh, throttle};
-use crate::db::admins;
 use crate::db::audit::{self, Actor, Entry, actions};
+use crate::db::{admins, mfa};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::ApiJson;
@@ -54,7 +54,8 @@ impl Credentials {
 /// Sign in with email and password.
 ///
 /// Returns a 15-minute access token and sets the rotating refresh token as an HttpOnly
-/// cookie. A wrong password and an unknown email get the same answer. Each account and
+/// cookie. For an admin with MFA the answer is a 401 `/problems/mfa-required` carrying
+/// `mfa_challenge`: send it with a code to `POST /api/v1/auth/login/mfa`. A wrong password and an unknown email get the same answer. Each account and
 /// each IP may try 5 times a minute; 10 failures in a row lock the account for 15 minutes.
 #[utoipa::path(
     post,
@@ -97,9 +98,9 @@ pub async fn login(
     let row = admins::find_for_login(&mut *tx, account).await?;
     let password_ok = password::verify(credentials.password, row.as_ref().map(|r| r.password_hash.clone())).await?;
     let admin = row.filter(|r| password_ok && !r.disabled);
-    throttle::record(&mut tx, account, meta.ip, admin.is_some()).await?;
 
     let Some(admin) = admin else {
+        throttle::record(&mut tx, account, meta.ip, false).await?;
         let reason = if password_ok {
             "account disabled"
         } else {
@@ -119,25 +120,66 @@ pub async fn login(
         return Err(ApiError::InvalidCredentials);
     };
 
+    if mfa::is_enabled(&mut *tx, admin.id).await? {
+        // Half a sign-in is not a success: the attempt stays counted as a failure until
+        // the code step succeeds, so guessing codes runs into the lockout.
+        throttle::record(&mut tx, account, meta.ip, false).await?;
+        let entry = Entry {
+            actor: Actor::Admin {
+                id: admin.id,
+                email: admin.email.clone(),
+            },
+            action: actions::LOGIN_MFA_CHALLENGED,
+            resource_type: "session",
+            resource_id: None,
+            details: json!({}),
+        };
+        audit::record(&mut *tx, entry, &meta).await?;
+        tx.commit().await?;
+        return Err(ApiError::MfaRequired {
+            challenge: state.jwt.issue_challenge(admin.id)?,
+        });
+    }
+
+    throttle::record(&mut tx, account, meta.ip, true).await?;
+    let (cookie, body) = start_session(
+        &mut tx,
+        &state,
+        admin.id,
+        &admin.email,
+        json!({ "method": "password" }),
+        &meta,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((jar.add(cookie), ApiJson(body)))
+}
+
+/// Completes a sign-in: a new session (refresh family), the audit entry, the token body.
+pub(crate) async fn start_session(
+    tx: &mut sqlx::PgConnection,
+    state: &AppState,
+    admin_id: Uuid,
+    email: &str,
+    details: serde_json::Value,
+    meta: &ClientMeta,
+) -> ApiResult<(axum_extra::extract::cookie::Cookie<'static>, TokenResponse)> {
     let session_id = Uuid::now_v7();
-    let cookie = refresh::issue(&mut tx, &state, admin.id, session_id, &meta).await?;
-    admins::record_login(&mut *tx, admin.id, Utc::now()).await?;
+    let cookie = refresh::issue(tx, state, admin_id, session_id, meta).await?;
+    admins::record_login(&mut *tx, admin_id, Utc::now()).await?;
     let entry = Entry {
         actor: Actor::Admin {
-            id: admin.id,
-            email: admin.email.clone(),
+            id: admin_id,
+            email: email.to_owned(),
         },
         action: actions::LOGIN_SUCCEEDED,
         resource_type: "session",
         resource_id: Some(session_id.to_string()),
-        details: json!({}),
+        details,
     };
-    audit::record(&mut *tx, entry, &meta).await?;
-    let me = admins::me(&mut *tx, admin.id)
+    audit::record(&mut *tx, entry, meta).await?;
+    let me = admins::me(&mut *tx, admin_id)
         .await?
         .context("admin vanished during sign-in")?;
-    tx.commit().await?;
-
-    let body = super::token_response(&state, me, session_id)?;
-    Ok((jar.add(cookie), ApiJson(body)))
+    Ok((cookie, super::token_response(state, me, session_id)?))
 }

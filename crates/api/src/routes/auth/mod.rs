@@ -3,6 +3,7 @@
 pub mod login;
 pub mod logout;
 pub mod me;
+pub mod mfa;
 pub mod password;
 pub mod refresh;
 
