@@ -40,7 +40,7 @@ test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA buil
 	 DATABASE_URL="$$check_db" cargo sqlx migrate run --source migrations; \
 	 DATABASE_URL="$$check_db" SQLX_OFFLINE=false cargo sqlx prepare --workspace --check; \
 	 echo "== Rust tests (fresh database per test on $$server)"; \
-	 DATABASE_URL="$$server/postgres" cargo test --workspace --all-targets; \
+	 DATABASE_URL="$$server/postgres" cargo test --workspace; \
 	 $(MAKE) --no-print-directory spa; \
 	 echo "== e2e (Playwright + $$(chromium --version 2>/dev/null))"; \
 	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) npx playwright test

@@ -2,20 +2,32 @@
 //! spell a URL: paths come from `omni_types::paths`, bodies are the shared types, and
 //! every error response becomes an [`ApiError`].
 
+mod download;
 mod error;
+mod query;
+mod security;
+mod settings;
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
 use gloo_net::http::{Method, RequestBuilder, Response};
 use leptos::prelude::*;
+use omni_types::audit::{AuditEntry, AuditFilter, AuditVerification};
 use omni_types::auth::{LoginRequest, Me, TokenResponse};
-use omni_types::{Problem, paths};
+use omni_types::page::DEFAULT_LIMIT;
+use omni_types::{Page, Problem, paths};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 
 use crate::state::Session;
 
 pub use error::ApiError;
+pub use query::{filter_params, with_query};
+pub use settings::AdminFilter;
+
+const JSON: &str = "application/json";
+const CSV: &str = "text/csv";
 
 type Refresh = Shared<LocalBoxFuture<'static, Result<(), ApiError>>>;
 
@@ -40,23 +52,53 @@ impl Api {
     /// Signs in; on success the session holds the new access token and admin.
     pub async fn login(&self, credentials: &LoginRequest) -> Result<(), ApiError> {
         let body = encode(credentials)?;
-        let response = send(Method::POST, paths::AUTH_LOGIN, None, Some(&body)).await?;
+        let response = send(&Call::new(Method::POST, paths::AUTH_LOGIN).body(&body), None).await?;
         self.session.sign_in(decode::<TokenResponse>(response).await?);
         Ok(())
     }
 
     /// Revokes the session on the server (it works from the cookie alone), then forgets it here.
     pub async fn logout(&self) -> Result<(), ApiError> {
-        send(Method::POST, paths::AUTH_LOGOUT, None, None).await?;
+        send(&Call::new(Method::POST, paths::AUTH_LOGOUT), None).await?;
         self.session.sign_out();
         Ok(())
     }
 
     /// The signed-in admin, fresh from the server (roles may have changed since sign-in).
     pub async fn me(&self) -> Result<Me, ApiError> {
-        let me: Me = decode(self.authorized(Method::GET, paths::AUTH_ME, None).await?).await?;
+        let me: Me = decode(self.authorized(&Call::new(Method::GET, paths::AUTH_ME)).await?).await?;
         self.session.update_admin(&me);
         Ok(me)
+    }
+
+    /// One page of the audit log, newest first. `cursor` is the previous page's
+    /// `next_cursor`, to continue where it ended.
+    pub async fn audit_list(&self, filter: &AuditFilter, cursor: Option<String>) -> Result<Page<AuditEntry>, ApiError> {
+        let mut params = filter_params(filter);
+        params.push(("limit".into(), DEFAULT_LIMIT.to_string()));
+        params.extend(cursor.map(|cursor| ("cursor".into(), cursor)));
+        let call = Call::new(Method::GET, paths::AUDIT).query(&params);
+        decode(self.authorized(&call).await?).await
+    }
+
+    pub async fn audit_entry(&self, id: Uuid) -> Result<AuditEntry, ApiError> {
+        decode(
+            self.authorized(&Call::new(Method::GET, &paths::audit_entry(id)))
+                .await?,
+        )
+        .await
+    }
+
+    /// Walks the whole hash chain on the server.
+    pub async fn audit_verify(&self) -> Result<AuditVerification, ApiError> {
+        decode(self.authorized(&Call::new(Method::GET, paths::AUDIT_VERIFY)).await?).await
+    }
+
+    /// Downloads every entry that matches `filter` as a CSV file; returns the file's name.
+    pub async fn audit_export(&self, filter: &AuditFilter) -> Result<String, ApiError> {
+        let params = filter_params(filter);
+        let call = Call::new(Method::GET, paths::AUDIT_EXPORT).query(&params).accept(CSV);
+        download::save(self.authorized(&call).await?, "audit-export.csv").await
     }
 
     /// Startup: turns the refresh cookie, if any, back into a session. "No session" is a
@@ -88,15 +130,15 @@ impl Api {
     }
 
     /// Sends with the access token; on a 401 renews the token once and sends again.
-    async fn authorized(&self, method: Method, path: &str, body: Option<&str>) -> Result<Response, ApiError> {
+    async fn authorized(&self, call: &Call<'_>) -> Result<Response, ApiError> {
         let token = self.session.access_token();
-        match send(method.clone(), path, token.as_deref(), body).await {
+        match send(call, token.as_deref()).await {
             Err(e) if e.is_unauthenticated() => {
                 // Another call may have renewed the token while this one was on the wire.
                 if self.session.access_token() == token {
                     self.refresh().await?;
                 }
-                send(method, path, self.session.access_token().as_deref(), body).await
+                send(call, self.session.access_token().as_deref()).await
             }
             other => other,
         }
@@ -105,7 +147,7 @@ impl Api {
 
 /// One `POST /auth/refresh`, applied to the session exactly once however many await it.
 async fn refresh_session(session: Session) -> Result<(), ApiError> {
-    let tokens = match send(Method::POST, paths::AUTH_REFRESH, None, None).await {
+    let tokens = match send(&Call::new(Method::POST, paths::AUTH_REFRESH), None).await {
         Ok(response) => decode::<TokenResponse>(response).await,
         Err(e) => Err(e),
     };
@@ -123,17 +165,57 @@ async fn refresh_session(session: Session) -> Result<(), ApiError> {
     }
 }
 
+/// One request, as the client methods describe it; `send` adds the token.
+struct Call<'a> {
+    method: Method,
+    path: &'a str,
+    /// Query parameters, encoded by the browser (`URLSearchParams`).
+    query: &'a [(String, String)],
+    accept: &'static str,
+    body: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: Method, path: &'a str) -> Self {
+        Call {
+            method,
+            path,
+            query: &[],
+            accept: JSON,
+            body: None,
+        }
+    }
+
+    fn query(self, query: &'a [(String, String)]) -> Self {
+        Call { query, ..self }
+    }
+
+    /// What a success should be; errors come as problem+json whatever this says.
+    fn accept(self, accept: &'static str) -> Self {
+        Call { accept, ..self }
+    }
+
+    /// A JSON body.
+    fn body(self, body: &'a str) -> Self {
+        Call {
+            body: Some(body),
+            ..self
+        }
+    }
+}
+
 /// The refresh cookie rides along on auth routes because fetch sends same-origin
 /// credentials by default; nothing else needs it.
-async fn send(method: Method, path: &str, token: Option<&str>, body: Option<&str>) -> Result<Response, ApiError> {
-    let mut request = RequestBuilder::new(path)
-        .method(method)
-        .header("Accept", "application/json");
+async fn send(call: &Call<'_>, token: Option<&str>) -> Result<Response, ApiError> {
+    let mut request = RequestBuilder::new(call.path)
+        .method(call.method.clone())
+        .query(call.query.iter().map(|(name, value)| (name.as_str(), value.as_str())))
+        .header("Accept", call.accept);
     if let Some(token) = token {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
-    let request = match body {
-        Some(body) => request.header("Content-Type", "application/json").body(body.to_owned()),
+    let request = match call.body {
+        Some(body) => request.header("Content-Type", JSON).body(body.to_owned()),
         None => request.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;

@@ -7,9 +7,14 @@ use leptos_router::{NavigateOptions, StaticSegment, WildcardSegment, path};
 use crate::api::Api;
 use crate::components::layout::ProtectedLayout;
 use crate::components::session_gate::SessionGate;
+use crate::pages::admins::{AdminDetailPage, AdminsPage};
+use crate::pages::audit::AuditPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::profile::ProfilePage;
+use crate::pages::roles::RolesPage;
+use crate::pages::security::{SecurityMfaPage, SecurityPage, SecurityPasswordPage};
+use crate::pages::tokens::TokensPage;
 use crate::routes;
 use crate::state::{Session, Theme};
 
@@ -28,6 +33,20 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=ProtectedLayout>
                         <Route path=path!("") view=Home />
                         <Route path=StaticSegment(routes::PROFILE.segment) view=ProfilePage />
+                        <Route path=StaticSegment(routes::AUDIT.segment) view=AuditPage />
+                        <Route path=StaticSegment(routes::SECURITY.segment) view=SecurityPage />
+                        <Route
+                            path=(StaticSegment(routes::SECURITY.segment), StaticSegment(routes::SECURITY_PASSWORD_SEGMENT))
+                            view=SecurityPasswordPage
+                        />
+                        <Route
+                            path=(StaticSegment(routes::SECURITY.segment), StaticSegment(routes::SECURITY_MFA_SEGMENT))
+                            view=SecurityMfaPage
+                        />
+                        <Route path=path!("settings/admins") view=AdminsPage />
+                        <Route path=path!("settings/admins/:id") view=AdminDetailPage />
+                        <Route path=path!("settings/roles") view=RolesPage />
+                        <Route path=path!("settings/tokens") view=TokensPage />
                         <Route path=WildcardSegment("any") view=NotFoundPage />
                     </ParentRoute>
                 </Routes>

@@ -2,6 +2,8 @@
 //! loading, error and form pieces every data view uses.
 
 pub mod breadcrumbs;
+pub mod code_field;
+pub mod copy_button;
 pub mod error_panel;
 pub mod field;
 pub mod full_page;
@@ -9,6 +11,9 @@ pub mod header;
 pub mod icons;
 pub mod layout;
 pub mod local_time;
+pub mod modal;
+pub mod permission_required;
+pub mod secret;
 pub mod session_gate;
 pub mod sidebar;
 pub mod skeleton;

@@ -1,5 +1,10 @@
 //! One module per page of the SPA.
 
+pub mod admins;
+pub mod audit;
 pub mod login;
 pub mod not_found;
 pub mod profile;
+pub mod roles;
+pub mod security;
+pub mod tokens;

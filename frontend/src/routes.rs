@@ -42,11 +42,70 @@ pub const PROFILE: Page = Page {
     permission: None,
 };
 
+/// The admin's own password and second factor. Its sub-pages are where the account
+/// gate sends an admin who must act first.
+pub const SECURITY: Page = Page {
+    segment: "security",
+    title: "Security",
+    icon: Icon::ShieldCheck,
+    permission: None,
+};
+
+pub const SECURITY_PASSWORD_SEGMENT: &str = "password";
+pub const SECURITY_MFA_SEGMENT: &str = "mfa";
+
+pub fn security_password_href() -> String {
+    format!("/{}/{SECURITY_PASSWORD_SEGMENT}", SECURITY.segment)
+}
+
+pub fn security_mfa_href() -> String {
+    format!("/{}/{SECURITY_MFA_SEGMENT}", SECURITY.segment)
+}
+
+pub const AUDIT: Page = Page {
+    segment: "audit",
+    title: "Audit log",
+    icon: Icon::Shield,
+    permission: Some(Permission::AuditRead),
+};
+
+pub const ADMINS: Page = Page {
+    segment: "settings/admins",
+    title: "Admins",
+    icon: Icon::Users,
+    permission: Some(Permission::AdminsRead),
+};
+
+pub const ROLES: Page = Page {
+    segment: "settings/roles",
+    title: "Roles",
+    icon: Icon::Key,
+    permission: Some(Permission::AdminsRead),
+};
+
+/// Every signed-in admin may hold API tokens (SPEC AUTH-5).
+pub const TOKENS: Page = Page {
+    segment: "settings/tokens",
+    title: "API tokens",
+    icon: Icon::Token,
+    permission: None,
+};
+
 /// The sidebar, top to bottom.
-pub const NAV: &[NavSection] = &[NavSection {
-    label: "Account",
-    pages: &[PROFILE],
-}];
+pub const NAV: &[NavSection] = &[
+    NavSection {
+        label: "Compliance",
+        pages: &[AUDIT],
+    },
+    NavSection {
+        label: "Account",
+        pages: &[PROFILE, SECURITY],
+    },
+    NavSection {
+        label: "Settings",
+        pages: &[ADMINS, ROLES, TOKENS],
+    },
+];
 
 fn pages() -> impl Iterator<Item = &'static Page> {
     NAV.iter().flat_map(|section| section.pages)
@@ -55,7 +114,12 @@ fn pages() -> impl Iterator<Item = &'static Page> {
 /// The page a location path shows, if it is one of ours.
 pub fn page_at(path: &str) -> Option<&'static Page> {
     let segment = path.trim_matches('/');
-    pages().find(|page| page.segment == segment)
+    // A page's sub-pages (`settings/admins/{id}`) belong to it.
+    pages().find(|page| {
+        segment
+            .strip_prefix(page.segment)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 /// What the breadcrumbs and the tab title call the page at `path`.
@@ -111,5 +175,21 @@ mod tests {
         assert_eq!(page_at("/profile").map(|p| p.title), Some("Profile"));
         assert_eq!(page_at("/profile/").map(|p| p.title), Some("Profile"));
         assert!(page_at("/nope").is_none());
+        assert_eq!(page_at("/audit").map(|p| p.title), Some("Audit log"));
+    }
+
+    #[test]
+    fn sub_pages_belong_to_their_page() {
+        assert_eq!(page_at("/settings/admins/0190").map(|p| p.title), Some("Admins"));
+        assert_eq!(page_at("/settings/tokens").map(|p| p.title), Some("API tokens"));
+        assert!(page_at("/settings/adminsx").is_none());
+        assert!(page_at("/settings").is_none());
+    }
+
+    #[test]
+    fn audit_log_needs_audit_read() {
+        assert_eq!(AUDIT.permission, Some(Permission::AuditRead));
+        let compliance = NAV.iter().find(|section| section.label == "Compliance").unwrap();
+        assert!(compliance.pages.iter().any(|page| page.segment == AUDIT.segment));
     }
 }

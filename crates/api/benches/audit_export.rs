@@ -29,6 +29,11 @@ fn peak_rss_mib() -> f64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("set DATABASE_URL to a scratch database"))?;
+    // This bench writes and truncates: refuse anything but a database named for it.
+    anyhow::ensure!(
+        url.rsplit('/').next().is_some_and(|db| db.contains("bench")),
+        "DATABASE_URL must name a *bench* database"
+    );
     let pool = db::pool(&url, 5)?;
     db::MIGRATOR.run(&pool).await?;
     let new = NewAdmin {

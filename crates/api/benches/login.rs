@@ -30,6 +30,11 @@ fn summary(label: &str, mut samples: Vec<Duration>) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let url = std::env::var("DATABASE_URL").map_err(|_| anyhow::anyhow!("set DATABASE_URL to a scratch database"))?;
+    // This bench writes and truncates: refuse anything but a database named for it.
+    anyhow::ensure!(
+        url.rsplit('/').next().is_some_and(|db| db.contains("bench")),
+        "DATABASE_URL must name a *bench* database"
+    );
     let phc = password::hash(PASSWORD.to_owned().into()).await?;
     let mut verify = Vec::new();
     for _ in 0..ROUNDS {

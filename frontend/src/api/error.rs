@@ -13,6 +13,8 @@ pub enum ApiError {
     Network(String),
     /// A body that is not what the contract promises (or a request we could not encode).
     Decode(String),
+    /// The file arrived but the browser would not save it.
+    Download(String),
 }
 
 impl ApiError {
@@ -70,6 +72,7 @@ impl fmt::Display for ApiError {
                 "Could not reach the server ({e}). Check the connection and try again."
             ),
             ApiError::Decode(e) => write!(f, "The server sent a response this app does not understand ({e})."),
+            ApiError::Download(e) => write!(f, "The browser could not save the file ({e})."),
         }
     }
 }

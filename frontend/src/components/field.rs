@@ -1,7 +1,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
-/// A labelled text input with its error messages underneath. Messages are predicates
+/// A labelled input with its error messages underneath. Messages are predicates
 /// ("is required"), in the style of the API's field errors, and are shown after the label.
 #[component]
 pub fn TextField(
@@ -9,12 +9,15 @@ pub fn TextField(
     label: &'static str,
     /// The input's `type`.
     kind: &'static str,
-    autocomplete: &'static str,
     value: RwSignal<String>,
     #[prop(into)] errors: Signal<Vec<String>>,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = true)] required: bool,
+    #[prop(optional_no_strip)] placeholder: Option<&'static str>,
     /// Called when the field loses focus.
-    on_blur: Callback<()>,
-    node_ref: NodeRef<html::Input>,
+    #[prop(optional)]
+    on_blur: Option<Callback<()>>,
+    #[prop(optional)] node_ref: NodeRef<html::Input>,
 ) -> impl IntoView {
     let errors_id = format!("{id}-errors");
     let invalid = move || errors.with(|e| !e.is_empty());
@@ -29,11 +32,16 @@ pub fn TextField(
                 type=kind
                 class="input"
                 autocomplete=autocomplete
-                required
+                required=required
+                placeholder=placeholder
                 node_ref=node_ref
                 prop:value=move || value.get()
                 on:input:target=move |ev| value.set(ev.target().value())
-                on:blur=move |_| on_blur.run(())
+                on:blur=move |_| {
+                    if let Some(on_blur) = on_blur {
+                        on_blur.run(());
+                    }
+                }
                 aria-invalid=move || invalid().to_string()
                 aria-describedby=errors_id.clone()
             />

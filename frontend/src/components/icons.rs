@@ -11,6 +11,12 @@ pub enum Icon {
     Moon,
     SignOut,
     Alert,
+    Shield,
+    ShieldCheck,
+    Download,
+    Users,
+    Key,
+    Token,
 }
 
 impl Icon {
@@ -29,6 +35,14 @@ impl Icon {
             Icon::Moon => "M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z",
             Icon::SignOut => "M10 12h10M16 8l4 4-4 4M14 4H6a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h8",
             Icon::Alert => "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 8v5M12 16h.01",
+            Icon::Shield => "M12 3l8 3v6c0 4.6-3.4 8.3-8 9-4.6-.7-8-4.4-8-9V6l8-3z",
+            Icon::ShieldCheck => "M12 3l8 3v6c0 4.6-3.4 8.3-8 9-4.6-.7-8-4.4-8-9V6l8-3zM9 12l2 2 4-4",
+            Icon::Download => "M12 4v11M7 10l5 5 5-5M5 20h14",
+            Icon::Users => {
+                "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2 20c0-3 3.1-5.5 7-5.5s7 2.5 7 5.5M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.8c2.4.7 4 2.6 4 5.2"
+            }
+            Icon::Key => "M8 15a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM11 11h10M18 11v3M21 11v3",
+            Icon::Token => "M4 7h16v10H4zM8 12h.01M12 12h.01M16 12h.01",
         }
     }
 }

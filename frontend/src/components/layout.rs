@@ -9,6 +9,7 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::header::Header;
 use crate::components::set_document_title;
 use crate::components::sidebar::Sidebar;
+use crate::pages::security::gate::AccountGate;
 use crate::routes;
 use crate::state::{SessionStatus, SignOutCause, use_session};
 
@@ -103,7 +104,9 @@ fn AppLayout() -> impl IntoView {
                 <Header menu_open menu_button />
                 <main id="main" class="content" tabindex="-1" node_ref=main>
                     <Breadcrumbs />
-                    <Outlet />
+                    <AccountGate>
+                        <Outlet />
+                    </AccountGate>
                 </main>
             </div>
         </div>

@@ -1,3 +1,7 @@
+//! Times in the admin's own zone: shown ([`LocalTime`]) and entered ([`input`]).
+
+pub mod input;
+
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;

@@ -1,8 +1,10 @@
-//! `/login`: email and password, then back to where the admin was going.
+//! `/login`: email and password, then (for an admin with MFA) a code from their
+//! authenticator app or a backup code, then back to where the admin was going.
 
 mod checks;
 mod cooldown;
 mod failure;
+mod mfa;
 
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -20,6 +22,7 @@ use crate::routes;
 use crate::state::{use_api, use_session};
 use cooldown::Cooldown;
 use failure::{Failure, FailureAlert};
+use mfa::MfaForm;
 
 /// How long to hold back after a 429 that did not say (the API's rate-limit window).
 const DEFAULT_COOLDOWN_SECONDS: u64 = 60;
@@ -31,6 +34,9 @@ pub fn LoginPage() -> impl IntoView {
     let next =
         move || query.with_untracked(|q| routes::safe_next(q.get_str("next")).unwrap_or(routes::HOME).to_owned());
     set_document_title("Sign in");
+    // Kept here so "Back" from the code step returns to a form that still has the email.
+    let email = RwSignal::new(String::new());
+    let challenge = RwSignal::new(None::<String>);
 
     view! {
         <div class="login">
@@ -45,8 +51,19 @@ pub fn LoginPage() -> impl IntoView {
                     <span class="brand-name">"Omni Admin"</span>
                 </div>
                 <h1 class="login__title">"Sign in to Omni Admin"</h1>
-                <p class="muted">"Use the email address and password of your admin account."</p>
-                <LoginForm />
+                {move || match challenge.get() {
+                    None => {
+                        view! {
+                            <p class="muted">"Use the email address and password of your admin account."</p>
+                            <LoginForm email on_challenge=Callback::new(move |c| challenge.set(Some(c))) />
+                        }
+                            .into_any()
+                    }
+                    Some(c) => {
+                        view! { <MfaForm challenge=c on_back=Callback::new(move |()| challenge.set(None)) /> }
+                            .into_any()
+                    }
+                }}
             </main>
         </div>
         // Covers both a fresh sign-in and an admin who opens /login while signed in.
@@ -60,10 +77,11 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// The password step. `on_challenge` receives the server's MFA challenge when the admin
+/// must also give a code.
 #[component]
-fn LoginForm() -> impl IntoView {
+fn LoginForm(email: RwSignal<String>, on_challenge: Callback<String>) -> impl IntoView {
     let api = use_api();
-    let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     // A field is checked once the admin has left it (or submitted); from then on, as they type.
     let email_touched = RwSignal::new(false);
@@ -77,10 +95,12 @@ fn LoginForm() -> impl IntoView {
         let request = request.clone();
         async move {
             let result = api.login(&request).await;
-            if let Err(error) = &result
-                && error.status() == Some(429)
-            {
-                cooldown.start(error.retry_after_seconds().unwrap_or(DEFAULT_COOLDOWN_SECONDS));
+            if let Err(error) = &result {
+                if let Some(challenge) = error.mfa_challenge() {
+                    on_challenge.run(challenge.to_owned());
+                } else if error.status() == Some(429) {
+                    cooldown.start(error.retry_after_seconds().unwrap_or(DEFAULT_COOLDOWN_SECONDS));
+                }
             }
             result
         }
@@ -137,6 +157,7 @@ fn LoginForm() -> impl IntoView {
     let failure = Memo::new(move |_| {
         let error = error()?;
         let failure = match error.status() {
+            Some(401) if error.mfa_challenge().is_some() => return None,
             Some(401) => Failure::WrongCredentials,
             Some(429) if cooldown.is_running() => Failure::RateLimited,
             Some(429) => return None,

@@ -3,11 +3,14 @@
 mod permissions;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use omni_types::auth::Me;
 
 use crate::components::error_panel::BoundaryError;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::pages::security::MfaBadge;
+use crate::routes;
 use crate::state::use_api;
 use permissions::PermissionList;
 
@@ -61,6 +64,11 @@ fn ProfileDetails(me: Me) -> impl IntoView {
                     <dt>"Created"</dt>
                     <dd>
                         <LocalTime at=me.created_at />
+                    </dd>
+                    <dt>"Two-factor authentication"</dt>
+                    <dd class="profile-mfa">
+                        <MfaBadge enabled=me.mfa_enabled />
+                        <A href=routes::SECURITY.href()>"Manage security"</A>
                     </dd>
                     <dt>"Last sign-in"</dt>
                     <dd>

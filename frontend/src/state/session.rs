@@ -67,6 +67,16 @@ impl Session {
         }
     }
 
+    /// The admin confirmed an authenticator: what the server now says of them, without
+    /// asking it again.
+    pub(crate) fn mark_mfa_enabled(&self) {
+        self.admin.update(|admin| {
+            if let Some(admin) = admin {
+                admin.mfa_enabled = true;
+            }
+        });
+    }
+
     /// The server no longer knows this session.
     pub(crate) fn expire(&self) {
         self.end(SignOutCause::NoSession);

@@ -7,6 +7,8 @@ use crate::components::icons::{Icon, IconSvg};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Failure {
     WrongCredentials,
+    /// The second step: a wrong, spent or late code (or a challenge past its 5 minutes).
+    WrongCode,
     RateLimited,
     Other(String),
 }
@@ -15,6 +17,9 @@ pub enum Failure {
 pub fn FailureAlert(failure: Failure, cooldown: Cooldown) -> impl IntoView {
     let message = match failure {
         Failure::WrongCredentials => "The email or password is incorrect.".into_any(),
+        Failure::WrongCode => "That code was not accepted: it is incorrect, already used, or expired. \
+             If it keeps failing, go back and sign in again."
+            .into_any(),
         Failure::RateLimited => view! {
             "Too many sign-in attempts. "
             // A timer is not a live region: the alert is announced once, not every second.
