@@ -1,11 +1,9 @@
 use axum::extract::State;
 use omni_types::mfa::{BackupCodes, MfaCode};
-use serde_json::json;
 
 use crate::app::AppState;
-use crate::auth::{Principal, throttle};
-use crate::db::audit::{self, Entry};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::Principal;
+use crate::error::ApiResult;
 use crate::http::client::ClientMeta;
 use crate::http::json::ApiJson;
 use crate::openapi::responses::{RateLimited, ValidationFailed};
@@ -29,36 +27,11 @@ pub async fn regenerate(
     meta: ClientMeta,
     ApiJson(body): ApiJson<MfaCode>,
 ) -> ApiResult<ApiJson<BackupCodes>> {
-    let account = principal.email.to_lowercase();
-    let mut tx = state.db.begin().await?;
-    throttle::check(&mut tx, &account, meta.ip, state.config.login_attempts_per_minute).await??;
-    let passed = super::check_code(
-        &mut tx,
-        &state,
-        principal.admin_id,
-        &principal.email,
-        &body.code,
-        false,
-        false,
-    )
-    .await?;
-    throttle::record(&mut tx, &account, meta.ip, passed.is_some()).await?;
-    if passed.is_none() {
-        tx.commit().await?;
-        return Err(ApiError::invalid(
-            "code",
-            "is not a current code from your authenticator app",
-        ));
-    }
-    let codes = super::new_backup_codes(&mut tx, &state, principal.admin_id).await?;
-    let entry = Entry {
-        actor: (&principal).into(),
+    let issue = super::Issue {
+        confirming: false,
         action: "mfa.backup_codes_regenerated",
-        resource_type: "admin",
-        resource_id: Some(principal.admin_id.to_string()),
-        details: json!({}),
+        wrong_code: "is not a current code from your authenticator app",
     };
-    audit::record(&mut *tx, entry, &meta).await?;
-    tx.commit().await?;
+    let codes = super::issue_backup_codes(&state, &principal, &meta, &body.code, issue).await?;
     Ok(ApiJson(BackupCodes { codes }))
 }

@@ -66,6 +66,56 @@ pub async fn check_code(
     Ok(None)
 }
 
+/// What a code-gated backup-code issue is for.
+pub struct Issue {
+    /// Confirming a pending enrolment (true) or acting on an enabled MFA (false).
+    pub confirming: bool,
+    pub action: &'static str,
+    pub wrong_code: &'static str,
+}
+
+/// Checks `code` (a TOTP code) under the attempt limits, then replaces the admin's backup
+/// codes with ten new ones, audited as `issue.action`. Shared by enrolment confirmation
+/// and regeneration.
+pub async fn issue_backup_codes(
+    state: &AppState,
+    principal: &crate::auth::Principal,
+    meta: &crate::http::client::ClientMeta,
+    code: &str,
+    issue: Issue,
+) -> crate::error::ApiResult<Vec<String>> {
+    use crate::db::audit::{self, Entry};
+    let account = principal.email.to_lowercase();
+    let mut tx = state.db.begin().await?;
+    crate::auth::throttle::check(&mut tx, &account, meta.ip, state.config.login_attempts_per_minute).await??;
+    let passed = check_code(
+        &mut tx,
+        state,
+        principal.admin_id,
+        &principal.email,
+        code,
+        issue.confirming,
+        false,
+    )
+    .await?;
+    crate::auth::throttle::record(&mut tx, &account, meta.ip, passed.is_some()).await?;
+    if passed.is_none() {
+        tx.commit().await?; // the failed attempt counts
+        return Err(crate::error::ApiError::invalid("code", issue.wrong_code));
+    }
+    let codes = new_backup_codes(&mut tx, state, principal.admin_id).await?;
+    let entry = Entry {
+        actor: principal.into(),
+        action: issue.action,
+        resource_type: "admin",
+        resource_id: Some(principal.admin_id.to_string()),
+        details: serde_json::json!({ "backup_codes": codes.len() }),
+    };
+    audit::record(&mut *tx, entry, meta).await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
 /// Replaces the admin's backup codes with ten new ones and returns them (shown once).
 pub async fn new_backup_codes(tx: &mut PgConnection, state: &AppState, admin_id: Uuid) -> sqlx::Result<Vec<String>> {
     let codes = mfa::new_backup_codes();
