@@ -63,6 +63,10 @@ if [ ! -f "$data/PG_VERSION" ]; then
   "${run[@]}" "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 if ! "${run[@]}" "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  # Another server (say, a cluster of a deleted checkout) may hold the port: take the next.
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    port=$((port + 1))
+  done
   log "starting local PostgreSQL on 127.0.0.1:$port"
   "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
     -o "-p $port -k $sock -c listen_addresses=127.0.0.1" start >/dev/null
