@@ -10,6 +10,7 @@ pub mod full_page;
 pub mod header;
 pub mod icons;
 pub mod layout;
+pub mod load_more;
 pub mod local_time;
 pub mod modal;
 pub mod permission_required;

@@ -7,6 +7,7 @@ use omni_types::Page;
 use omni_types::admins::Admin;
 
 use crate::api::{AdminFilter, ApiError};
+use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::routes;
@@ -48,7 +49,6 @@ pub fn AdminList(filter: AdminFilter, first: Page<Admin>, on_clear: Callback<()>
             Ok::<_, ApiError>(())
         }
     });
-    let loading = load_more.pending();
     view! {
         <table class="settings-table" role="table">
             <caption class="visually-hidden">"Admins"</caption>
@@ -72,28 +72,7 @@ pub fn AdminList(filter: AdminFilter, first: Page<Admin>, on_clear: Callback<()>
                     if next.with(Option::is_some) { format!("Showing {shown} admins.") } else { format!("All {shown} matching admins shown.") }
                 }}
             </p>
-            <Show when=move || next.with(Option::is_some)>
-                <button
-                    type="button"
-                    class="button button--secondary"
-                    disabled=move || loading.get()
-                    aria-busy=move || loading.get().to_string()
-                    on:click=move |_| {
-                        if let Some(cursor) = next.get_untracked() {
-                            load_more.dispatch(cursor);
-                        }
-                    }
-                >
-                    "Load more"
-                </button>
-            </Show>
-            {move || {
-                load_more
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|error| view! { <p class="inline-error" role="alert">{format!("Could not load more admins: {error}")}</p> })
-            }}
+            <LoadMore next action=load_more what="admins" />
         </div>
     }
     .into_any()

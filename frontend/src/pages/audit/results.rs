@@ -10,6 +10,7 @@ use omni_types::audit::{AuditEntry, AuditFilter};
 use super::actor::Actor;
 use super::is_target;
 use crate::api::ApiError;
+use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::state::use_api;
@@ -42,21 +43,6 @@ pub fn Results(
             Ok::<_, ApiError>(())
         }
     });
-    let loading = load_more.pending();
-    let failure = move || {
-        if loading.get() {
-            None
-        } else {
-            load_more.value().get().and_then(Result::err)
-        }
-    };
-    let more = move || {
-        if !loading.get_untracked()
-            && let Some(cursor) = next.get_untracked()
-        {
-            load_more.dispatch(cursor);
-        }
-    };
     let count = move || {
         let shown = entries.with(Vec::len);
         let noun = if shown == 1 { "entry" } else { "entries" };
@@ -97,30 +83,7 @@ pub fn Results(
                 <p class="muted small" role="status">
                     {count}
                 </p>
-                <Show when=move || next.with(Option::is_some)>
-                    <button
-                        type="button"
-                        class="button button--secondary"
-                        on:click=move |_| more()
-                        disabled=move || loading.get()
-                        aria-busy=move || loading.get().to_string()
-                    >
-                        <Show when=move || loading.get()>
-                            <span class="spinner spinner--small" aria-hidden="true"></span>
-                        </Show>
-                        "Load more"
-                    </button>
-                </Show>
-                {move || {
-                    failure()
-                        .map(|error| {
-                            view! {
-                                <p class="inline-error" role="alert">
-                                    {format!("Could not load more entries: {error}")}
-                                </p>
-                            }
-                        })
-                }}
+                <LoadMore next action=load_more what="entries" />
             </div>
         </div>
     }

@@ -6,6 +6,7 @@ use omni_types::tokens::{ApiToken, TokenStatus};
 use uuid::Uuid;
 
 use crate::api::ApiError;
+use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::modal::ConfirmDialog;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
@@ -34,7 +35,6 @@ pub fn TokenList(first: Page<ApiToken>, on_changed: Callback<()>) -> impl IntoVi
             Ok::<_, ApiError>(())
         }
     });
-    let loading = load_more.pending();
 
     let revoking = RwSignal::new(None::<ApiToken>);
     let revoke = Action::new_local(move |id: &Uuid| {
@@ -101,34 +101,7 @@ pub fn TokenList(first: Page<ApiToken>, on_changed: Callback<()>) -> impl IntoVi
             </tbody>
         </table>
         <div class="settings-list__footer">
-            <Show when=move || next.with(Option::is_some)>
-                <button
-                    type="button"
-                    class="button button--secondary"
-                    disabled=move || loading.get()
-                    aria-busy=move || loading.get().to_string()
-                    on:click=move |_| {
-                        if let Some(cursor) = next.get_untracked() {
-                            load_more.dispatch(cursor);
-                        }
-                    }
-                >
-                    "Load more"
-                </button>
-            </Show>
-            {move || {
-                load_more
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|error| {
-                        view! {
-                            <p class="inline-error" role="alert">
-                                {format!("Could not load more tokens: {error}")}
-                            </p>
-                        }
-                    })
-            }}
+            <LoadMore next action=load_more what="tokens" />
         </div>
         {confirm}
     }
