@@ -4,6 +4,7 @@ use omni_types::Permission;
 
 use crate::components::icons::{Icon, IconSvg};
 use crate::routes;
+use crate::state::use_session;
 
 /// In place of a page the signed-in admin may not see: reached by a shared link, an old
 /// bookmark, or roles that changed since sign-in.
@@ -29,5 +30,34 @@ pub fn PermissionRequired(permission: Permission) -> impl IntoView {
                 </A>
             </div>
         </section>
+    }
+}
+
+/// A page that needs `permission`: its content for admins who hold it, otherwise its
+/// heading and the [`PermissionRequired`] notice (no request is made).
+#[component]
+pub fn RequirePermission(
+    permission: Permission,
+    title: &'static str,
+    summary: &'static str,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let session = use_session();
+    let allowed = Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(permission))));
+    view! {
+        <Show
+            when=move || allowed.get()
+            fallback=move || {
+                view! {
+                    <header class="page-header">
+                        <h1>{title}</h1>
+                        <p class="muted">{summary}</p>
+                    </header>
+                    <PermissionRequired permission />
+                }
+            }
+        >
+            {children()}
+        </Show>
     }
 }

@@ -13,7 +13,7 @@ use omni_types::rbac::Role;
 
 use crate::api::{AdminFilter, ApiError};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::permission_required::PermissionRequired;
+use crate::components::permission_required::{PermissionRequired, RequirePermission};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use create::AddAdminDialog;
@@ -25,32 +25,9 @@ const SUMMARY: &str = "The people who can sign in to this console, and the roles
 #[component]
 pub fn AdminsPage() -> impl IntoView {
     view! {
-        <RequireAdminsRead title=routes::ADMINS.title summary=SUMMARY>
+        <RequirePermission permission=Permission::AdminsRead title=routes::ADMINS.title summary=SUMMARY>
             <Admins />
-        </RequireAdminsRead>
-    }
-}
-
-/// The page, or the "permission required" notice in its place.
-#[component]
-fn RequireAdminsRead(title: &'static str, summary: &'static str, children: ChildrenFn) -> impl IntoView {
-    let session = use_session();
-    let allowed = Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::AdminsRead))));
-    view! {
-        <Show
-            when=move || allowed.get()
-            fallback=move || {
-                view! {
-                    <header class="page-header">
-                        <h1>{title}</h1>
-                        <p class="muted">{summary}</p>
-                    </header>
-                    <PermissionRequired permission=Permission::AdminsRead />
-                }
-            }
-        >
-            {children()}
-        </Show>
+        </RequirePermission>
     }
 }
 

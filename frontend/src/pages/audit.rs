@@ -23,9 +23,9 @@ use wasm_bindgen::JsValue;
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
-use crate::components::permission_required::PermissionRequired;
+use crate::components::permission_required::{PermissionRequired, RequirePermission};
 use crate::routes;
-use crate::state::{use_api, use_session};
+use crate::state::use_api;
 use drawer::EntryDrawer;
 use export::{ExportAction, ExportButton, ExportOutcome};
 use filters::Filters;
@@ -38,23 +38,10 @@ const SUMMARY: &str = "Every sign-in and every change, by whom and from where, i
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let session = use_session();
-    let allowed = Memo::new(move |_| session.with_admin(|admin| admin.is_some_and(|a| a.can(Permission::AuditRead))));
     view! {
-        <Show
-            when=move || allowed.get()
-            fallback=|| {
-                view! {
-                    <header class="page-header">
-                        <h1>{routes::AUDIT.title}</h1>
-                        <p class="muted">{SUMMARY}</p>
-                    </header>
-                    <PermissionRequired permission=Permission::AuditRead />
-                }
-            }
-        >
+        <RequirePermission permission=Permission::AuditRead title=routes::AUDIT.title summary=SUMMARY>
             <AuditLog />
-        </Show>
+        </RequirePermission>
     }
 }
 

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::components::error_panel::ErrorPanel;
 use crate::components::modal::ConfirmDialog;
-use crate::components::permission_required::PermissionRequired;
+use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::routes;
 use crate::state::{use_api, use_session};
@@ -23,23 +23,10 @@ const SUMMARY: &str = "Roles bundle permissions; admins get them through the rol
 
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    let session = use_session();
-    let allowed = Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::AdminsRead))));
     view! {
-        <Show
-            when=move || allowed.get()
-            fallback=|| {
-                view! {
-                    <header class="page-header">
-                        <h1>{routes::ROLES.title}</h1>
-                        <p class="muted">{SUMMARY}</p>
-                    </header>
-                    <PermissionRequired permission=Permission::AdminsRead />
-                }
-            }
-        >
+        <RequirePermission permission=Permission::AdminsRead title=routes::ROLES.title summary=SUMMARY>
             <Roles />
-        </Show>
+        </RequirePermission>
     }
 }
 

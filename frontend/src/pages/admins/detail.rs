@@ -8,6 +8,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use omni_types::Permission;
 use omni_types::admins::{Admin, UpdateAdmin};
 use omni_types::rbac::Role;
 use uuid::Uuid;
@@ -15,12 +16,13 @@ use uuid::Uuid;
 use super::check::PermissionCheck;
 use super::create::{RoleChoices, check_name};
 use super::list::{RoleBadges, StatusBadge};
-use super::{RequireAdminsRead, use_can_manage, use_roles};
+use super::{use_can_manage, use_roles};
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::TextField;
 use crate::components::local_time::LocalTime;
 use crate::components::modal::{ConfirmDialog, Modal};
+use crate::components::permission_required::RequirePermission;
 use crate::components::secret::OnceSecret;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::routes;
@@ -29,9 +31,9 @@ use crate::state::{use_api, use_session};
 #[component]
 pub fn AdminDetailPage() -> impl IntoView {
     view! {
-        <RequireAdminsRead title="Admin" summary="One admin of this console.">
+        <RequirePermission permission=Permission::AdminsRead title="Admin" summary="One admin of this console.">
             <AdminDetail />
-        </RequireAdminsRead>
+        </RequirePermission>
     }
 }
 
