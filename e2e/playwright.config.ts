@@ -32,6 +32,12 @@ export default defineConfig({
       ],
     },
   },
+  // The setup project enrols the bootstrap owner's MFA and creates the operator the
+  // specs sign in as (tests/operator.setup.ts); it runs after the server is up.
+  projects: [
+    { name: 'setup', testMatch: /.*\.setup\.ts/ },
+    { name: 'chromium', dependencies: ['setup'] },
+  ],
   webServer: {
     command: 'bash ../scripts/e2e-server.sh',
     url: `${baseURL}/readyz`,

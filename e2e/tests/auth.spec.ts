@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { OWNER, expectSignedIn, signIn } from './fixtures';
+import { OPERATOR, expectSignedIn, operatorToken, signIn } from './fixtures';
 
 test('sign in, survive a reload, sign out', async ({ page }) => {
   await page.goto('/');
@@ -7,8 +7,8 @@ test('sign in, survive a reload, sign out', async ({ page }) => {
   await signIn(page);
   await expectSignedIn(page);
   await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
-  await expect(page.getByRole('main')).toContainText(OWNER.email);
-  await expect(page.getByRole('main')).toContainText('owner');
+  await expect(page.getByRole('main')).toContainText(OPERATOR.email);
+  await expect(page.getByRole('main')).toContainText(OPERATOR.role);
 
   // The access token lives in memory only: a reload restores the session via the cookie.
   await page.reload();
@@ -32,7 +32,7 @@ test('a deep link while signed out comes back after sign-in', async ({ page }) =
 
 test('a wrong password shows an error and keeps you on the form', async ({ page }) => {
   await page.goto('/login');
-  await signIn(page, OWNER.email, 'definitely not the password');
+  await signIn(page, OPERATOR.email, 'definitely not the password');
   await expect(page.getByRole('alert')).toContainText('The email or password is incorrect');
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByLabel('Password')).toBeVisible();
@@ -56,9 +56,7 @@ test('Swagger UI lists every route of the OpenAPI document, offline', async ({ p
 });
 
 test('Swagger UI can authorize with a bearer token and call /auth/me', async ({ page, request }) => {
-  const login = await request.post('/api/v1/auth/login', { data: OWNER });
-  expect(login.status()).toBe(200);
-  const { access_token: token } = await login.json();
+  const token = await operatorToken(request);
 
   await page.goto('/docs/');
   await page.getByRole('button', { name: /Authorize/ }).first().click();
@@ -71,5 +69,5 @@ test('Swagger UI can authorize with a bearer token and call /auth/me', async ({ 
   await me.getByRole('button', { name: 'Try it out' }).click();
   await me.getByRole('button', { name: 'Execute' }).click();
   await expect(me.locator('.live-responses-table tbody .response-col_status').first()).toContainText('200');
-  await expect(me.locator('.live-responses-table')).toContainText(OWNER.email);
+  await expect(me.locator('.live-responses-table')).toContainText(OPERATOR.email);
 });

@@ -1,40 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { OWNER, expectSignedIn, signIn } from './fixtures';
+import { expectSignedIn, operatorToken, signIn, totp } from './fixtures';
 
-// The bootstrap owner stays without MFA (the other specs sign in as it with a password
-// only): each test here works on an admin of its own, created through the API.
-
-/** RFC 4648 base32, as authenticator apps read the setup key (padding and spaces ignored). */
-function base32Decode(text: string): Buffer {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  const clean = text.replace(/[\s=]/g, '').toUpperCase();
-  let bits = 0;
-  let value = 0;
-  const bytes: number[] = [];
-  for (const char of clean) {
-    const index = alphabet.indexOf(char);
-    if (index < 0) throw new Error(`not base32: ${char}`);
-    value = (value << 5) | index;
-    bits += 5;
-    if (bits >= 8) {
-      bytes.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 TOTP (HMAC-SHA1, 30 s steps, 6 digits), `stepOffset` steps from now. */
-function totp(secret: string, stepOffset = 0): string {
-  const step = Math.floor(Date.now() / 1000 / 30) + stepOffset;
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const hmac = createHmac('sha1', base32Decode(secret)).update(counter).digest();
-  const offset = hmac[hmac.length - 1] & 0x0f;
-  const binary = hmac.readUInt32BE(offset) & 0x7fffffff;
-  return String(binary % 1_000_000).padStart(6, '0');
-}
+// Each test here works on an admin of its own, created through the API by the operator.
 
 test('TOTP matches the RFC 6238 test vector', () => {
   // RFC 6238 appendix B, SHA-1, T = 59 s: 94287082 → its last 6 digits.
@@ -47,22 +14,20 @@ test('TOTP matches the RFC 6238 test vector', () => {
   }
 });
 
-/** A fresh admin with the `admin` role (which does not require MFA), made by the owner. */
-async function createAdmin(request: APIRequestContext, prefix: string) {
-  const login = await request.post('/api/v1/auth/login', { data: OWNER });
-  expect(login.status()).toBe(200);
-  const { access_token: token } = await login.json();
+/** A fresh admin with `role` (`admin` does not require MFA), made by the operator. */
+async function createAdmin(request: APIRequestContext, prefix: string, role = 'admin') {
+  const token = await operatorToken(request);
   const admin = {
     email: `${prefix}-${Date.now()}@example.com`,
     password: `${prefix} e2e passphrase`,
   };
   const created = await request.post('/api/v1/admins', {
     headers: { Authorization: `Bearer ${token}` },
-    data: { email: admin.email, roles: ['admin'], password: admin.password },
+    data: { email: admin.email, roles: [role], password: admin.password },
   });
   expect(created.status()).toBe(201);
   const { admin: { id } } = await created.json();
-  return { ...admin, id: id as string, ownerToken: token as string };
+  return { ...admin, id: id as string, managerToken: token };
 }
 
 async function openSecurity(page: Page) {
@@ -176,7 +141,7 @@ test('change the password, then sign in with the new one', async ({ page, reques
 test('after an owner resets the password, only the password change is open', async ({ page, request }) => {
   const admin = await createAdmin(request, 'reset');
   const reset = await request.post(`/api/v1/admins/${admin.id}/password-reset`, {
-    headers: { Authorization: `Bearer ${admin.ownerToken}` },
+    headers: { Authorization: `Bearer ${admin.managerToken}` },
   });
   expect(reset.status()).toBe(200);
   const { temporary_password: temporary } = await reset.json();
@@ -198,4 +163,38 @@ test('after an owner resets the password, only the password change is open', asy
   await expect(page.getByTestId('account-banner')).toHaveCount(0);
   await page.getByRole('link', { name: 'Continue to Omni Admin' }).click();
   await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
+});
+
+test('a new owner must set up MFA before anything else, then signs in with a code', async ({ page, request }) => {
+  const owner = await createAdmin(request, 'owner', 'owner');
+  await page.goto('/settings/admins');
+  await signIn(page, owner.email, owner.password);
+  // Straight to the authenticator setup, whatever page was asked for.
+  await expect(page).toHaveURL(/\/security\/mfa$/);
+  await expect(page.getByTestId('account-banner')).toContainText('Your role requires two-factor authentication');
+  await page.getByRole('link', { name: 'Profile', exact: true }).click();
+  await expect(page).toHaveURL(/\/security\/mfa$/);
+
+  await page.getByRole('button', { name: 'Set up authenticator' }).click();
+  const secret = (await page.getByTestId('mfa-secret').textContent())?.trim() ?? '';
+  await page.getByLabel('Authentication code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('backup-codes').locator('li')).toHaveCount(10);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(page.getByTestId('account-banner')).toHaveCount(0);
+
+  // The console is open now: the owner reaches admin management.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admins' }).click();
+  await expect(page.getByRole('heading', { name: 'Admins', level: 1 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add admin' })).toBeVisible();
+
+  await signOut(page);
+  await signIn(page, owner.email, owner.password);
+  await expect(page.getByRole('heading', { name: 'Two-factor code' })).toBeVisible();
+  await page.getByLabel('Authentication code').fill(totp(secret, 1));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expectSignedIn(page, owner.email);
+  await page.goto('/settings/roles');
+  await expect(page.getByRole('heading', { name: 'Roles', level: 1 })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Permissions granted by each role' })).toBeVisible();
 });

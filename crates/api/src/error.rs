@@ -30,6 +30,8 @@ pub enum ApiError {
     MfaRequired { challenge: String },
     #[error("the password must be changed first")]
     PasswordChangeRequired,
+    #[error("MFA must be set up first")]
+    MfaEnrolmentRequired,
     #[error("a signed-in session is required")]
     SessionRequired,
     #[error("not found: {0}")]
@@ -71,9 +73,10 @@ impl ApiError {
             ApiError::Unauthenticated(_) | ApiError::InvalidCredentials | ApiError::MfaRequired { .. } => {
                 StatusCode::UNAUTHORIZED
             }
-            ApiError::Forbidden(_) | ApiError::SessionRequired | ApiError::PasswordChangeRequired => {
-                StatusCode::FORBIDDEN
-            }
+            ApiError::Forbidden(_)
+            | ApiError::SessionRequired
+            | ApiError::PasswordChangeRequired
+            | ApiError::MfaEnrolmentRequired => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -116,6 +119,15 @@ impl ApiError {
                 kinds::PASSWORD_CHANGE_REQUIRED,
                 "Password change required",
                 Some("An owner reset your password: choose a new one (PUT /api/v1/auth/password) first.".to_owned()),
+            ),
+            ApiError::MfaEnrolmentRequired => (
+                kinds::MFA_ENROLMENT_REQUIRED,
+                "MFA setup required",
+                Some(
+                    "A role of this account requires two-factor authentication: set up an authenticator \
+                     (POST /api/v1/auth/mfa/enrolment, then /confirm) first. For an API token, its creator must."
+                        .to_owned(),
+                ),
             ),
             ApiError::SessionRequired => (
                 kinds::FORBIDDEN,

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{problem, spawn_app, spawn_with};
+use common::{problem, spawn_app, spawn_strict, spawn_with};
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -111,7 +111,7 @@ async fn probes_report_liveness_and_readiness(pool: PgPool) {
 async fn readyz_is_503_when_the_database_is_unreachable() {
     // Port 9 (discard) on loopback: nothing listens, connections are refused at once.
     let pool = omni_admin::db::pool("postgres://postgres@127.0.0.1:9/none", 1).unwrap();
-    let app = spawn_with(pool, common::config(&[])).await;
+    let app = spawn_strict(pool, common::config(&[])).await;
     let res = app.get("/readyz").await;
     let body = problem(res, 503).await;
     assert_eq!(body["type"], "/problems/unavailable");

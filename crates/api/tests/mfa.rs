@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{PASSWORD, TestApp, config, problem, refresh_cookie, spawn_app, spawn_with};
+use common::{PASSWORD, TestApp, config, problem, refresh_cookie, spawn_app, spawn_strict, spawn_with};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 use totp_rs::{Algorithm, Secret, Totp};
@@ -94,13 +94,18 @@ async fn second_step(app: &TestApp, challenge: &str, code: &str) -> reqwest::Res
 }
 
 /// These flows take more attempts a minute than the default limit allows.
+fn roomy_config() -> omni_admin::config::Config {
+    config(&[("OMNI_LOGIN_ATTEMPTS_PER_MINUTE", "100")])
+}
+
 async fn roomy(pool: PgPool) -> TestApp {
-    spawn_with(pool, config(&[("OMNI_LOGIN_ATTEMPTS_PER_MINUTE", "100")])).await
+    spawn_with(pool, roomy_config()).await
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn enrol_then_sign_in_with_a_code_that_works_once(pool: PgPool) {
-    let app = roomy(pool).await;
+    // Product defaults: the owner role requires MFA.
+    let app = spawn_strict(pool, roomy_config()).await;
     app.admin("ada@example.com", "owner").await;
     let token = app.login("ada@example.com").await.access_token;
     let me: Value = app.get_as("/api/v1/auth/me", &token).await.json().await.unwrap();
@@ -223,4 +228,70 @@ async fn an_owner_resets_a_lost_authenticator(pool: PgPool) {
     problem(app.refresh(&ada.refresh_cookie).await, 401).await;
     assert_eq!(app.post_login("ada@example.com", PASSWORD).await.status(), 200);
     assert!(app.audit_actions().await.contains(&"mfa.reset".to_owned()));
+}
+
+async fn set_owner_mfa_required(app: &TestApp, required: bool) {
+    sqlx::query("UPDATE roles SET mfa_required = $1 WHERE name = 'owner'")
+        .bind(required)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn an_owner_without_mfa_may_only_set_it_up(pool: PgPool) {
+    let app = spawn_strict(pool, roomy_config()).await;
+    app.admin("owner@example.com", "owner").await;
+    // A token minted while the owner role did not require MFA (an owner may relax it).
+    set_owner_mfa_required(&app, false).await;
+    let relaxed = app.login("owner@example.com").await.access_token;
+    let minted = post(
+        &app,
+        "/api/v1/api-tokens",
+        Some(&relaxed),
+        json!({ "name": "ci", "permissions": ["admins:read"] }),
+    )
+    .await;
+    assert_eq!(minted.status(), 201);
+    let api_token = minted.json::<Value>().await.unwrap()["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    set_owner_mfa_required(&app, true).await;
+
+    // Signing in with a password works: enrolment needs a session.
+    let owner = app.login("owner@example.com").await.access_token;
+    let me: Value = app.get_as("/api/v1/auth/me", &owner).await.json().await.unwrap();
+    assert_eq!(
+        (me["mfa_required"].as_bool(), me["mfa_enabled"].as_bool()),
+        (Some(true), Some(false))
+    );
+    // Everything permissioned waits, and so do the account's tokens.
+    for (path, token) in [
+        ("/api/v1/roles", &owner),
+        ("/api/v1/audit", &owner),
+        ("/api/v1/admins", &api_token),
+    ] {
+        let body = problem(app.get_as(path, token).await, 403).await;
+        assert_eq!(body["type"], "/problems/mfa-enrolment-required", "{path}");
+    }
+    // No new token can carry the account past the requirement.
+    let body = problem(
+        post(
+            &app,
+            "/api/v1/api-tokens",
+            Some(&owner),
+            json!({ "name": "escape", "permissions": ["admins:read"] }),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(body["type"], "/problems/mfa-enrolment-required");
+
+    enrol(&app, &owner).await;
+    assert_eq!(app.get_as("/api/v1/roles", &owner).await.status(), 200);
+    assert_eq!(app.get_as("/api/v1/admins", &api_token).await.status(), 200);
+    // From now on the owner signs in with a code.
+    challenge(&app, "owner@example.com").await;
 }

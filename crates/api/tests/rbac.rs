@@ -95,7 +95,6 @@ async fn missing_token_is_401_and_missing_permission_is_403(pool: PgPool) {
     assert_eq!(names, ["admin", "billing", "owner", "support"]);
     let owner_role = &page["items"][2];
     assert_eq!(owner_role["admin_count"], 1);
-    assert_eq!(owner_role["mfa_required"], true);
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]

@@ -55,6 +55,7 @@ pub mod kinds {
     pub const MFA_REQUIRED: &str = "/problems/mfa-required";
     pub const FORBIDDEN: &str = "/problems/forbidden";
     pub const PASSWORD_CHANGE_REQUIRED: &str = "/problems/password-change-required";
+    pub const MFA_ENROLMENT_REQUIRED: &str = "/problems/mfa-enrolment-required";
     pub const NOT_FOUND: &str = "/problems/not-found";
     pub const METHOD_NOT_ALLOWED: &str = "/problems/method-not-allowed";
     pub const CONFLICT: &str = "/problems/conflict";

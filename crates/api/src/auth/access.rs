@@ -18,7 +18,7 @@ use utoipa_axum::router::UtoipaMethodRouter;
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::auth::api_token;
-use crate::auth::principal::Credential;
+use crate::auth::principal::{Credential, Pending};
 use crate::db;
 use crate::error::ApiError;
 
@@ -171,16 +171,12 @@ async fn principal(
         Some((prefix, secret)) => token_principal(state, prefix, secret, ip).await?,
         None => session_principal(state, &token).await?,
     };
-    let must_change_password = matches!(
-        principal.via,
-        Credential::Session {
-            must_change_password: true,
-            ..
-        }
-    );
+    // After an owner's reset, or while a required MFA is missing, only the profile, the
+    // password change and MFA enrolment stay open.
+    if let (Access::Permission(_), Some(pending)) = (access, principal.pending()) {
+        return Err(pending.error());
+    }
     match access {
-        // After an owner's reset only the profile and the password change stay open.
-        Access::Permission(_) if must_change_password => Err(ApiError::PasswordChangeRequired),
         Access::Permission(p) if !principal.can(p) => Err(ApiError::Forbidden(p)),
         Access::SignedIn if matches!(principal.via, Credential::Token { .. }) => Err(ApiError::SessionRequired),
         _ => Ok(principal),
@@ -206,7 +202,13 @@ async fn session_principal(state: &AppState, token: &str) -> Result<Principal, A
         email: identity.email,
         via: Credential::Session {
             session_id: claims.sid,
-            must_change_password: identity.must_change_password,
+            pending: if identity.must_change_password {
+                Some(Pending::PasswordChange)
+            } else if identity.must_enrol_mfa {
+                Some(Pending::MfaEnrolment)
+            } else {
+                None
+            },
         },
         permissions: permission_set(&identity.permissions),
     })
@@ -225,6 +227,9 @@ async fn token_principal(
         .ok_or(ApiError::Unauthenticated(INVALID))?;
     if !credential.usable {
         return Err(ApiError::Unauthenticated(INVALID));
+    }
+    if credential.creator_must_enrol_mfa {
+        return Err(ApiError::MfaEnrolmentRequired);
     }
     db::api_tokens::touch(&state.db, credential.id, ip).await?;
     Ok(Principal {

@@ -25,13 +25,41 @@ pub enum Credential {
     /// A browser or CLI session: the refresh-token family the access token belongs to.
     Session {
         session_id: Uuid,
-        must_change_password: bool,
+        /// What the account must do before anything permissioned (owner reset, MFA).
+        pending: Option<Pending>,
     },
     /// An integrator's API token.
     Token { token_id: Uuid, name: String },
 }
 
+/// A step a signed-in admin must take before the console opens to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// An owner reset the password: choose a new one.
+    PasswordChange,
+    /// A role requires MFA and none is set up.
+    MfaEnrolment,
+}
+
+impl Pending {
+    pub fn error(self) -> ApiError {
+        match self {
+            Pending::PasswordChange => ApiError::PasswordChangeRequired,
+            Pending::MfaEnrolment => ApiError::MfaEnrolmentRequired,
+        }
+    }
+}
+
 impl Principal {
+    /// The step this caller must take first, if any (tokens have none of their own:
+    /// their creator's are checked when the token is authenticated).
+    pub fn pending(&self) -> Option<Pending> {
+        match self.via {
+            Credential::Session { pending, .. } => pending,
+            Credential::Token { .. } => None,
+        }
+    }
+
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }

@@ -28,6 +28,8 @@ pub struct Identity {
     pub id: Uuid,
     pub email: String,
     pub must_change_password: bool,
+    /// A role requires MFA and none is set up (SPEC AUTH-4).
+    pub must_enrol_mfa: bool,
     pub permissions: Vec<String>,
 }
 
@@ -37,6 +39,7 @@ pub async fn identity(db: impl PgExecutor<'_>, admin_id: Uuid, session_id: Uuid)
     sqlx::query_as!(
         Identity,
         r#"SELECT a.id, a.email, a.must_change_password,
+                  admin_must_enrol_mfa(a.id) AS "must_enrol_mfa!",
                   COALESCE(array_agg(DISTINCT rp.permission) FILTER (WHERE rp.permission IS NOT NULL), '{}') AS "permissions!"
            FROM admins a
            LEFT JOIN admin_roles ar ON ar.admin_id = a.id

@@ -139,6 +139,8 @@ pub struct Credential {
     /// The token's permissions that its creator still holds.
     pub permissions: Vec<String>,
     pub usable: bool,
+    /// The creator holds a role that requires MFA and has none set up: the token waits.
+    pub creator_must_enrol_mfa: bool,
 }
 
 pub async fn credential(db: impl PgExecutor<'_>, prefix: &str) -> sqlx::Result<Option<Credential>> {
@@ -147,6 +149,7 @@ pub async fn credential(db: impl PgExecutor<'_>, prefix: &str) -> sqlx::Result<O
         r#"SELECT t.id, t.name, t.secret_hash, t.created_by, a.email AS creator_email,
                   (t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
                    AND a.disabled_at IS NULL) AS "usable!",
+                  admin_must_enrol_mfa(a.id) AS "creator_must_enrol_mfa!",
                   COALESCE((SELECT array_agg(DISTINCT p.permission) FROM api_token_permissions p
                             JOIN role_permissions rp ON rp.permission = p.permission
                             JOIN admin_roles ar ON ar.role_id = rp.role_id AND ar.admin_id = t.created_by

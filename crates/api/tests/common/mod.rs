@@ -35,7 +35,20 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
     spawn_with(pool, config(&[])).await
 }
 
+/// The app with owners relieved of the MFA requirement, which the product allows per
+/// role: most tests sign in as an owner with a password alone, several times a minute,
+/// while a TOTP step is good once. The requirement itself is tested with
+/// [`spawn_strict`].
 pub async fn spawn_with(pool: PgPool, config: Config) -> TestApp {
+    sqlx::query("UPDATE roles SET mfa_required = false WHERE name = 'owner'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    spawn_strict(pool, config).await
+}
+
+/// The app with the product's defaults: owners must set up MFA before anything else.
+pub async fn spawn_strict(pool: PgPool, config: Config) -> TestApp {
     let state = AppState::new(config, pool.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

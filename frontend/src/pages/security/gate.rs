@@ -17,9 +17,8 @@ pub enum Requirement {
     /// Until done, the server refuses every permissioned route (403
     /// `password-change-required`): the password page is the only one open.
     ChangePassword,
-    /// A role requires MFA and none is set up. Announced on every page, but not yet a
-    /// wall: the server does not enforce it yet, and an owner who signs in without MFA
-    /// must still be able to reach everything the server allows.
+    /// A role requires MFA and none is set up: until done, the server refuses every
+    /// permissioned route (403 `mfa-enrolment-required`): MFA setup is the only page open.
     EnrolMfa,
 }
 
@@ -42,9 +41,10 @@ impl Requirement {
         }
     }
 
-    /// Whether every other page is closed until it is done.
+    /// Whether every other page is closed until it is done (both are, as on the server;
+    /// kept as a method so a softer requirement can be added without a wall).
     fn blocks(self) -> bool {
-        self == Requirement::ChangePassword
+        matches!(self, Requirement::ChangePassword | Requirement::EnrolMfa)
     }
 }
 
@@ -83,7 +83,7 @@ pub fn AccountGate(children: Children) -> impl IntoView {
                 "An owner reset your password. Choose a new one to continue: the rest of Omni Admin opens once you have."
             }
             Requirement::EnrolMfa => {
-                "Your role requires two-factor authentication. Set up an authenticator app to keep your access."
+                "Your role requires two-factor authentication. Set up an authenticator app to continue: the rest of Omni Admin opens once you have."
             }
         };
         let link = (!here && !requirement.blocks()).then(|| {

@@ -27,6 +27,8 @@ use crate::validate;
     responses(
         (status = 201, description = "Created; `secret` is shown this once", body = CreatedApiToken),
         (status = 400, response = MalformedBody),
+        (status = 403, description = "Not from an API token; or the account must change its password or set up MFA first",
+         body = omni_types::Problem),
         (status = 422, response = ValidationFailed),
     )
 )]
@@ -36,6 +38,10 @@ pub async fn create(
     meta: ClientMeta,
     ApiJson(body): ApiJson<CreateApiToken>,
 ) -> ApiResult<(StatusCode, ApiJson<CreatedApiToken>)> {
+    // A token would otherwise carry the account past its own pending step.
+    if let Some(pending) = principal.pending() {
+        return Err(pending.error());
+    }
     let mut errors = FieldErrors::new();
     let name = validate::display_name(&body.name)
         .map_err(|m| errors.entry("name".into()).or_default().push(m.into()))
