@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::crypto::Sealer;
 use crate::db;
 use crate::http::{self, metrics, problems, request_id, security_headers, spa::Spa};
+use crate::jobs::health::HealthJob;
 use crate::router;
 use crate::routes::health;
 
@@ -32,6 +33,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub jwt: Arc<JwtKeys>,
     pub sealer: Sealer,
+    /// The HTTP client of MCP health checks (one pool for all of them).
+    pub mcp_http: reqwest::Client,
     pub started_at: Instant,
 }
 
@@ -44,6 +47,7 @@ impl AppState {
             config: Arc::new(config),
             jwt: Arc::new(jwt),
             sealer,
+            mcp_http: crate::mcp::check::http_client(),
             started_at: Instant::now(),
         }
     }
@@ -159,6 +163,16 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
+    let (stop_jobs, jobs_stopped) = tokio::sync::watch::channel(false);
+    let health_job = state.config.health_checks.then(|| {
+        let job = HealthJob {
+            db: state.db.clone(),
+            sealer: state.sealer.clone(),
+            http: state.mcp_http.clone(),
+            concurrency: state.config.health_concurrency,
+        };
+        tokio::spawn(job.run(jobs_stopped))
+    });
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
     axum::serve(
@@ -168,6 +182,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("serving HTTP")?;
+    let _ = stop_jobs.send(true);
+    if let Some(job) = health_job {
+        let _ = job.await;
+    }
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

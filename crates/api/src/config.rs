@@ -57,6 +57,11 @@ pub struct Config {
     pub bootstrap_admin: Option<BootstrapAdmin>,
     pub log_format: LogFormat,
     pub log_filter: String,
+    /// Run the background MCP health checks on this instance (one instance at a time
+    /// does, under an advisory lock).
+    pub health_checks: bool,
+    /// Checks the background job runs at once.
+    pub health_concurrency: usize,
 }
 
 /// The smallest JWT secret production accepts, in bytes.
@@ -187,7 +192,13 @@ impl Config {
             bootstrap_admin,
             log_format,
             log_filter: r.raw("OMNI_LOG").unwrap_or_else(|| "info,sqlx=warn".into()),
+            health_checks: r.parse("OMNI_HEALTH_CHECKS", true),
+            health_concurrency: r.parse("OMNI_HEALTH_CONCURRENCY", 16),
         };
+        if !(1..=256).contains(&config.health_concurrency) {
+            r.errors
+                .push("OMNI_HEALTH_CONCURRENCY: must be between 1 and 256".into());
+        }
         if config.login_attempts_per_minute == 0 {
             r.errors
                 .push("OMNI_LOGIN_ATTEMPTS_PER_MINUTE: must be at least 1".into());

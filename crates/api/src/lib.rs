@@ -8,6 +8,8 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod jobs;
+pub mod mcp;
 pub mod openapi;
 pub mod router;
 pub mod routes;

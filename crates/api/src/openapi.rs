@@ -35,6 +35,7 @@ use crate::auth::access::BEARER_SCHEME;
         (name = "rbac", description = "Roles and permissions"),
         (name = "api-tokens", description = "Tokens for integrators, scoped to their creator's permissions"),
         (name = "audit", description = "The admin audit log: search, export, tamper check"),
+        (name = "mcp-servers", description = "MCP servers: registry, live health, discovered tools and their changes"),
     )
 )]
 pub struct ApiDoc;

@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::{admins, api_tokens, audit, auth, authz, roles};
+use crate::routes::{admins, api_tokens, audit, auth, authz, mcp_servers as mcp, roles};
 use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
@@ -17,6 +17,11 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     let needs = Access::Permission;
     let (admins_read, admins_manage) = (needs(Permission::AdminsRead), needs(Permission::AdminsManage));
     let audit_read = needs(Permission::AuditRead);
+    let (mcp_read, mcp_write, mcp_report) = (
+        needs(Permission::McpRead),
+        needs(Permission::McpWrite),
+        needs(Permission::McpReport),
+    );
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Sessions
         .routes(guard(Public, routes!(auth::login::login)))
@@ -51,6 +56,19 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(audit_read, routes!(audit::verify::verify)))
         .routes(guard(audit_read, routes!(audit::export::export)))
         .routes(guard(audit_read, routes!(audit::get::get)))
+        // MCP servers
+        .routes(guard(mcp_read, routes!(mcp::list::list)))
+        .routes(guard(mcp_write, routes!(mcp::create::create)))
+        .routes(guard(mcp_read, routes!(mcp::get::get)))
+        .routes(guard(mcp_write, routes!(mcp::update::update)))
+        .routes(guard(mcp_write, routes!(mcp::delete::delete)))
+        .routes(guard(mcp_read, routes!(mcp::impact::impact)))
+        .routes(guard(mcp_write, routes!(mcp::health_check::health_check)))
+        .routes(guard(mcp_read, routes!(mcp::health_checks::health_checks)))
+        .routes(guard(mcp_report, routes!(mcp::health_report::health_report)))
+        .routes(guard(mcp_read, routes!(mcp::tools::tools)))
+        .routes(guard(mcp_read, routes!(mcp::tool_changes::list)))
+        .routes(guard(mcp_write, routes!(mcp::tool_changes::decide)))
         .split_for_parts()
 }
 

@@ -190,8 +190,73 @@ async fn scenario(app: &TestApp, owner: &str, method: &str, path: &str) -> Optio
             let id = admin_id(app, "lost-phone@example.com").await;
             c.delete(url(format!("/api/v1/admins/{id}/mfa"))).bearer_auth(owner)
         }
+        ("POST", "/api/v1/mcp-servers") => c.post(app.url(path)).bearer_auth(owner).json(&json!({
+            "name": "fresh-mcp", "transport": "stdio", "command": "npx"
+        })),
+        ("PATCH", "/api/v1/mcp-servers/{id}") | ("DELETE", "/api/v1/mcp-servers/{id}") => {
+            let id = mcp_server(app, owner, json!({ "transport": "stdio", "command": "npx" })).await;
+            let server = url(format!("/api/v1/mcp-servers/{id}"));
+            match method {
+                "PATCH" => c.patch(server).bearer_auth(owner).json(&json!({ "enabled": false })),
+                _ => c.delete(server).bearer_auth(owner),
+            }
+        }
+        ("POST", "/api/v1/mcp-servers/{id}/health-check") => {
+            let endpoint = common::mcp::start(common::mcp::Knobs::with_tools(&["t"])).await;
+            let id = mcp_server(app, owner, json!({ "transport": "streamable_http", "url": endpoint })).await;
+            c.post(url(format!("/api/v1/mcp-servers/{id}/health-check")))
+                .bearer_auth(owner)
+        }
+        ("POST", "/api/v1/mcp-servers/{id}/health-reports") => {
+            let id = mcp_server(app, owner, json!({ "transport": "stdio", "command": "npx" })).await;
+            c.post(url(format!("/api/v1/mcp-servers/{id}/health-reports")))
+                .bearer_auth(owner)
+                .json(&json!({ "status": "up" }))
+        }
+        ("PATCH", "/api/v1/mcp-servers/{id}/tool-changes/{change_id}") => {
+            let endpoint = common::mcp::start(common::mcp::Knobs::with_tools(&["t"])).await;
+            let id = mcp_server(
+                app,
+                owner,
+                json!({ "transport": "streamable_http", "url": endpoint, "require_tool_approval": true }),
+            )
+            .await;
+            let checked: Value = c
+                .post(url(format!("/api/v1/mcp-servers/{id}/health-check")))
+                .bearer_auth(owner)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let change = checked["tool_changes"][0]["id"].as_str().unwrap().to_owned();
+            c.patch(url(format!("/api/v1/mcp-servers/{id}/tool-changes/{change}")))
+                .bearer_auth(owner)
+                .json(&json!({ "status": "approved" }))
+        }
         _ => return None,
     })
+}
+
+/// Registers an MCP server with a fresh name and `fields`; returns its id.
+async fn mcp_server(app: &TestApp, owner: &str, fields: Value) -> String {
+    let mut body = json!({ "name": format!("mcp-{}", uuid::Uuid::now_v7().simple()) });
+    body.as_object_mut()
+        .unwrap()
+        .extend(fields.as_object().unwrap().clone());
+    let created: Value = app
+        .client
+        .post(app.url("/api/v1/mcp-servers"))
+        .bearer_auth(owner)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    created["id"].as_str().unwrap().to_owned()
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]

@@ -6,6 +6,7 @@
 pub mod admins;
 pub mod audit;
 pub mod auth;
+pub mod mcp;
 pub mod mfa;
 pub mod page;
 pub mod paths;

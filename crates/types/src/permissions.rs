@@ -45,6 +45,7 @@ permissions! {
     AuditRead => "audit:read", "Read and export the admin audit log";
     McpRead => "mcp:read", "See MCP servers, their health and tools";
     McpWrite => "mcp:write", "Create, edit, enable/disable and delete MCP servers";
+    McpReport => "mcp:report", "Report the health of hub-run (stdio) MCP servers (the hub)";
     UsersRead => "users:read", "See hub users and their permissions";
     UsersWrite => "users:write", "Create, edit and import hub users and their permissions";
     OrgsRead => "orgs:read", "See organizations and open their dashboards";

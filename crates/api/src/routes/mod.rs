@@ -6,4 +6,5 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod health;
+pub mod mcp_servers;
 pub mod roles;

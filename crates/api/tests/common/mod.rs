@@ -2,6 +2,8 @@
 //! PostgreSQL database created by `#[sqlx::test]` for each test.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod mcp;
+
 use std::net::SocketAddr;
 
 use omni_admin::app::{AppState, router};
@@ -137,6 +139,24 @@ impl TestApp {
 
     pub async fn get_as(&self, path: &str, token: &str) -> reqwest::Response {
         self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+    }
+
+    /// A JSON request as `token` (`body` for anything but GET and DELETE).
+    pub async fn send_as(&self, method: &str, path: &str, token: &str, body: Option<Value>) -> reqwest::Response {
+        let mut req = self
+            .client
+            .request(method.parse().unwrap(), self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Signs in a fresh owner and returns its access token.
+    pub async fn owner_token(&self) -> String {
+        self.admin("owner@example.com", "owner").await;
+        self.login("owner@example.com").await.access_token
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {

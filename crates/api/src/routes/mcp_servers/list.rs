@@ -1,0 +1,88 @@
+use axum::extract::{Query, State};
+use omni_types::Page;
+use omni_types::mcp::{HealthStatus, McpServer, Transport};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::db::mcp_servers::{self, ListFilter, Sort};
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::json::ApiJson;
+use crate::http::pagination::{PageParams, page};
+use crate::openapi::responses::ValidationFailed;
+
+/// Filters and sort of `GET /api/v1/mcp-servers`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct McpServerFilter {
+    /// Part of the name or description.
+    pub q: Option<String>,
+    /// `up`, `degraded`, `down`, `auth_required`, `disabled` or `unknown`.
+    pub status: Option<String>,
+    /// Servers carrying this tag.
+    pub tag: Option<String>,
+    /// `true` or `false`.
+    pub enabled: Option<bool>,
+    /// `streamable_http` or `stdio`.
+    pub transport: Option<String>,
+    /// `name` (default), `created_at` or `status`; prefix `-` for descending.
+    pub sort: Option<String>,
+}
+
+/// List MCP servers with their latest health.
+#[utoipa::path(
+    get,
+    path = "/api/v1/mcp-servers",
+    tag = "mcp-servers",
+    params(McpServerFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of servers", body = Page<McpServer>),
+        (status = 422, response = ValidationFailed),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    Query(filter): Query<McpServerFilter>,
+    Query(params): Query<PageParams>,
+) -> ApiResult<ApiJson<Page<McpServer>>> {
+    let mut errors = FieldErrors::new();
+    let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
+    let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let q = text(filter.q);
+    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        err("q", "must be at most 200 characters".into());
+    }
+    let status = text(filter.status).and_then(|s| s.parse::<HealthStatus>().map_err(|m| err("status", m)).ok());
+    let transport = text(filter.transport).and_then(|s| s.parse::<Transport>().map_err(|m| err("transport", m)).ok());
+    let sort = match text(filter.sort).as_deref().unwrap_or("name") {
+        "name" => Some((Sort::Name, false)),
+        "-name" => Some((Sort::Name, true)),
+        "created_at" => Some((Sort::CreatedAt, false)),
+        "-created_at" => Some((Sort::CreatedAt, true)),
+        "status" => Some((Sort::Status, false)),
+        "-status" => Some((Sort::Status, true)),
+        _ => {
+            err(
+                "sort",
+                "must be `name`, `created_at` or `status`, optionally prefixed with `-`".into(),
+            );
+            None
+        }
+    };
+    let tag = text(filter.tag);
+    let limit = params.limit();
+    let after = params.after::<(String, Uuid)>();
+    let (Some(sort), true) = (sort, errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let (limit, after) = (limit?, after?);
+    let filter = ListFilter {
+        q,
+        status,
+        tag,
+        enabled: filter.enabled,
+        transport,
+    };
+    let rows = mcp_servers::list(&state.db, &filter, sort, after, i64::from(limit) + 1).await?;
+    Ok(ApiJson(page(rows, limit, |s| (sort.0.cursor_value(s), s.id))))
+}

@@ -1,0 +1,128 @@
+use anyhow::Context;
+use axum::extract::State;
+use omni_types::mcp::{McpServer, UpdateMcpServer};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{Draft, audit_view, check_header_value, not_found};
+use crate::app::AppState;
+use crate::auth::Principal;
+use crate::db::audit::{self, Entry};
+use crate::db::mcp_servers::{self, Secret, WriteError};
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::client::ClientMeta;
+use crate::http::json::{ApiJson, ApiPath};
+use crate::openapi::responses::{MalformedBody, NotFound, ValidationFailed};
+
+/// Change a server: only the fields present change. Switching `transport` drops the
+/// other transport's fields. A new endpoint, auth header or timeout, or enabling the
+/// server, has it checked again at once.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/mcp-servers/{id}",
+    tag = "mcp-servers",
+    params(("id" = Uuid, Path, description = "MCP server id")),
+    request_body = UpdateMcpServer,
+    responses(
+        (status = 200, description = "The server as it now is", body = McpServer),
+        (status = 400, response = MalformedBody),
+        (status = 404, response = NotFound),
+        (status = 409, description = "An MCP server with this name exists (`errors.name`)", body = omni_types::Problem),
+        (status = 422, response = ValidationFailed),
+    )
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    meta: ClientMeta,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(patch): ApiJson<UpdateMcpServer>,
+) -> ApiResult<ApiJson<McpServer>> {
+    let mut tx = state.db.begin().await?;
+    mcp_servers::lock(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
+    let before = mcp_servers::get(&mut *tx, id).await?.ok_or_else(|| not_found(id))?;
+
+    let mut errors = FieldErrors::new();
+    let secret = match &patch.auth_header {
+        None => Secret::Keep,
+        Some(None) => Secret::Clear,
+        Some(Some(value)) => match check_header_value(value) {
+            Ok(()) => Secret::Set(state.sealer.seal(value.as_bytes())),
+            Err(m) => {
+                errors.entry("auth_header".into()).or_default().push(m.into());
+                Secret::Keep
+            }
+        },
+    };
+    let transport = patch.transport.unwrap_or(before.transport);
+    let same_transport = transport == before.transport;
+    let draft = Draft {
+        name: patch.name.clone().unwrap_or_else(|| before.name.clone()),
+        description: patch.description.clone().unwrap_or_else(|| before.description.clone()),
+        transport,
+        url: patch
+            .url
+            .clone()
+            .or_else(|| before.url.clone().filter(|_| same_transport)),
+        command: patch
+            .command
+            .clone()
+            .or_else(|| before.command.clone().filter(|_| same_transport)),
+        args: patch.args.clone().unwrap_or_else(|| {
+            if same_transport {
+                before.args.clone()
+            } else {
+                Vec::new()
+            }
+        }),
+        auth_header_name: patch
+            .auth_header_name
+            .clone()
+            .unwrap_or_else(|| before.auth_header_name.clone()),
+        timeout_ms: patch.timeout_ms.unwrap_or(before.timeout_ms),
+        degraded_threshold_ms: patch.degraded_threshold_ms.unwrap_or(before.degraded_threshold_ms),
+        check_interval_seconds: patch.check_interval_seconds.unwrap_or(before.check_interval_seconds),
+        tags: patch.tags.clone().unwrap_or_else(|| before.tags.clone()),
+        enabled: patch.enabled.unwrap_or(before.enabled),
+        require_tool_approval: patch.require_tool_approval.unwrap_or(before.require_tool_approval),
+    };
+    let fields = draft.validate(&mut errors);
+    let Some(fields) = fields.filter(|_| errors.is_empty()) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let recheck = fields.url != before.url
+        || !matches!(secret, Secret::Keep)
+        || fields.auth_header_name != before.auth_header_name
+        || fields.timeout_ms != before.timeout_ms
+        || (fields.enabled && !before.enabled);
+    mcp_servers::update(&mut tx, id, &fields, &secret, recheck)
+        .await
+        .map_err(|e| match e {
+            WriteError::NameTaken => ApiError::Conflict {
+                field: "name".into(),
+                message: "an MCP server with this name exists".into(),
+            },
+            WriteError::Db(e) => e.into(),
+        })?;
+    let after = mcp_servers::get(&mut *tx, id).await?.context("server just updated")?;
+    let action = match (before.enabled, after.enabled) {
+        (true, false) => "mcp_server.disabled",
+        (false, true) => "mcp_server.enabled",
+        _ => "mcp_server.updated",
+    };
+    let auth_header = match secret {
+        Secret::Keep => "unchanged",
+        Secret::Clear => "removed",
+        Secret::Set(_) => "replaced",
+    };
+    let entry = Entry {
+        actor: (&principal).into(),
+        action,
+        resource_type: "mcp_server",
+        resource_id: Some(id.to_string()),
+        details: json!({ "before": audit_view(&before), "after": audit_view(&after), "auth_header": auth_header }),
+    };
+    audit::record(&mut *tx, entry, &meta).await?;
+    tx.commit().await?;
+    Ok(ApiJson(after))
+}
