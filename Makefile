@@ -14,21 +14,27 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/frontend/node_modules/.bin:$(PATH)
 export SQLX_OFFLINE := true
 
 OMNI_PORT ?= 8080
+DEMO_MCP_PORT ?= 8091
 E2E_PORT ?= 18181
+E2E_DEMO_MCP_PORT ?= 18191
 BIN_RELEASE := $(CARGO_TARGET_DIR)/release/omni-admin
+BIN_DEMO := $(CARGO_TARGET_DIR)/release/omni-demo-mcp
 
 .PHONY: help
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: run
-run: tools spa ## Build everything and start the server on 127.0.0.1:$(OMNI_PORT)
-	cargo build --release -p omni-admin
+run: tools spa ## Build everything and start the server on 127.0.0.1:$(OMNI_PORT), with demo data
+	cargo build --release -p omni-admin -p omni-demo-mcp
 	@server=$$(scripts/ensure-db.sh); \
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin); \
 	 echo "Database: $$db"; \
+	 $(BIN_DEMO) --port $(DEMO_MCP_PORT) & demo=$$!; \
+	 trap 'kill $$demo 2>/dev/null' EXIT; \
+	 DATABASE_URL="$$db" $(BIN_RELEASE) seed-demo --mcp-url http://127.0.0.1:$(DEMO_MCP_PORT)/mcp; \
 	 DATABASE_URL="$$db" OMNI_PORT=$(OMNI_PORT) OMNI_STATIC_DIR=frontend/dist \
-	   OMNI_LOG_FORMAT=$${OMNI_LOG_FORMAT:-pretty} exec $(BIN_RELEASE) serve
+	   OMNI_LOG_FORMAT=$${OMNI_LOG_FORMAT:-pretty} $(BIN_RELEASE) serve
 
 .PHONY: test
 test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA build, e2e
@@ -41,17 +47,22 @@ test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA buil
 	 DATABASE_URL="$$check_db" SQLX_OFFLINE=false cargo sqlx prepare --workspace --check; \
 	 echo "== Rust tests (fresh database per test on $$server)"; \
 	 DATABASE_URL="$$server/postgres" cargo test --workspace; \
+	 cargo build -p omni-admin -p omni-demo-mcp; \
 	 $(MAKE) --no-print-directory spa; \
 	 echo "== e2e (Playwright + $$(chromium --version 2>/dev/null))"; \
-	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) npx playwright test
+	 cd e2e && OMNI_E2E_SERVER_URL="$$server" OMNI_E2E_PORT=$(E2E_PORT) \
+	   OMNI_E2E_DEMO_MCP_PORT=$(E2E_DEMO_MCP_PORT) npx playwright test
 
 .PHONY: bench
-bench: ## Measure sign-in cost and the audit CSV export (rows/s, peak RSS)
+bench: ## Measure sign-in, the audit CSV export (rows/s, peak RSS), a 500-server health sweep
+	cargo build --release -p omni-demo-mcp
 	@server=$$(scripts/ensure-db.sh); \
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
 	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench login; \
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
-	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench audit_export
+	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench audit_export; \
+	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
+	 DATABASE_URL="$$db" OMNI_DEMO_MCP_BIN=$(BIN_DEMO) cargo bench -p omni-admin --bench health_sweep
 
 .PHONY: spa
 spa: ## Build the SPA (release) into frontend/dist

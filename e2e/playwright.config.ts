@@ -4,6 +4,9 @@ import { defineConfig } from '@playwright/test';
 // `make test` builds both and exports OMNI_E2E_PORT / OMNI_E2E_DATABASE_URL.
 const port = Number(process.env.OMNI_E2E_PORT ?? 18181);
 export const baseURL = `http://127.0.0.1:${port}`;
+// The demo MCP server (crates/demo-mcp) the MCP specs register in the browser.
+const demoPort = Number(process.env.OMNI_E2E_DEMO_MCP_PORT ?? 18191);
+const targetDir = process.env.CARGO_TARGET_DIR ?? `${process.env.HOME}/.cache/omni-admin/target`;
 
 export default defineConfig({
   testDir: './tests',
@@ -38,12 +41,22 @@ export default defineConfig({
     { name: 'setup', testMatch: /.*\.setup\.ts/ },
     { name: 'chromium', dependencies: ['setup'] },
   ],
-  webServer: {
-    command: 'bash ../scripts/e2e-server.sh',
-    url: `${baseURL}/readyz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'bash ../scripts/e2e-server.sh',
+      url: `${baseURL}/readyz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `${targetDir}/debug/omni-demo-mcp --port ${demoPort}`,
+      url: `http://127.0.0.1:${demoPort}/healthz`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

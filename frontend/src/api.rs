@@ -4,6 +4,7 @@
 
 mod download;
 mod error;
+mod mcp;
 mod query;
 mod security;
 mod settings;
@@ -23,6 +24,7 @@ use uuid::Uuid;
 use crate::state::Session;
 
 pub use error::ApiError;
+pub use mcp::McpFilter;
 pub use query::{filter_params, with_query};
 pub use settings::AdminFilter;
 

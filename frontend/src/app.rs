@@ -10,6 +10,7 @@ use crate::components::session_gate::SessionGate;
 use crate::pages::admins::{AdminDetailPage, AdminsPage};
 use crate::pages::audit::AuditPage;
 use crate::pages::login::LoginPage;
+use crate::pages::mcp_servers::{McpServerDetailPage, McpServersPage};
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::roles::RolesPage;
@@ -43,6 +44,8 @@ pub fn App() -> impl IntoView {
                             path=(StaticSegment(routes::SECURITY.segment), StaticSegment(routes::SECURITY_MFA_SEGMENT))
                             view=SecurityMfaPage
                         />
+                        <Route path=StaticSegment(routes::MCP_SERVERS.segment) view=McpServersPage />
+                        <Route path=path!("mcp-servers/:id") view=McpServerDetailPage />
                         <Route path=path!("settings/admins") view=AdminsPage />
                         <Route path=path!("settings/admins/:id") view=AdminDetailPage />
                         <Route path=path!("settings/roles") view=RolesPage />

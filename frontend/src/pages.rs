@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod audit;
 pub mod login;
+pub mod mcp_servers;
 pub mod not_found;
 pub mod profile;
 pub mod roles;

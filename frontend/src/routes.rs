@@ -69,6 +69,13 @@ pub const AUDIT: Page = Page {
     permission: Some(Permission::AuditRead),
 };
 
+pub const MCP_SERVERS: Page = Page {
+    segment: "mcp-servers",
+    title: "MCP servers",
+    icon: Icon::Server,
+    permission: Some(Permission::McpRead),
+};
+
 pub const ADMINS: Page = Page {
     segment: "settings/admins",
     title: "Admins",
@@ -93,6 +100,10 @@ pub const TOKENS: Page = Page {
 
 /// The sidebar, top to bottom.
 pub const NAV: &[NavSection] = &[
+    NavSection {
+        label: "Operations",
+        pages: &[MCP_SERVERS],
+    },
     NavSection {
         label: "Compliance",
         pages: &[AUDIT],
@@ -176,6 +187,7 @@ mod tests {
         assert_eq!(page_at("/profile/").map(|p| p.title), Some("Profile"));
         assert!(page_at("/nope").is_none());
         assert_eq!(page_at("/audit").map(|p| p.title), Some("Audit log"));
+        assert_eq!(page_at("/mcp-servers/0190").map(|p| p.title), Some("MCP servers"));
     }
 
     #[test]

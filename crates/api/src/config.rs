@@ -191,7 +191,11 @@ impl Config {
             login_attempts_per_minute: r.parse("OMNI_LOGIN_ATTEMPTS_PER_MINUTE", 5),
             bootstrap_admin,
             log_format,
-            log_filter: r.raw("OMNI_LOG").unwrap_or_else(|| "info,sqlx=warn".into()),
+            // rmcp's transport worker logs every failed connection as an error; a down server is
+            // a health result (recorded and shown), not an error of ours.
+            log_filter: r
+                .raw("OMNI_LOG")
+                .unwrap_or_else(|| "info,sqlx=warn,rmcp::transport::worker=off".into()),
             health_checks: r.parse("OMNI_HEALTH_CHECKS", true),
             health_concurrency: r.parse("OMNI_HEALTH_CONCURRENCY", 16),
         };

@@ -37,6 +37,12 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Add demo data (the demo MCP server at --mcp-url) unless it exists.
+    SeedDemo {
+        /// The demo MCP server's endpoint (`omni-demo-mcp` prints it).
+        #[arg(long, default_value = "http://127.0.0.1:8091/mcp")]
+        mcp_url: String,
+    },
     /// Print the OpenAPI document (JSON).
     Openapi,
 }
@@ -84,6 +90,19 @@ fn main() -> anyhow::Result<()> {
                 eprintln!("created admin {email} ({id})");
                 if generated {
                     println!("{}", password.expose_secret());
+                }
+                Ok(())
+            }
+            Command::SeedDemo { mcp_url } => {
+                let pool = db::pool(config.database_url.expose_secret(), 2)?;
+                db::MIGRATOR.run(&pool).await.context("applying migrations")?;
+                if omni_admin::demo::seed(&pool, &mcp_url).await? {
+                    eprintln!(
+                        "demo data: registered the MCP server `{}` at {mcp_url}",
+                        omni_admin::demo::DEMO_SERVER
+                    );
+                } else {
+                    eprintln!("demo data: already there");
                 }
                 Ok(())
             }

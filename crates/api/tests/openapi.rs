@@ -54,10 +54,31 @@ fn shared_path_constants_name_real_routes() {
         paths::AUTH_LOGOUT,
         paths::AUTH_ME,
         paths::ROLES,
+        paths::MCP_SERVERS,
     ] {
         assert!(
             doc["paths"][path].is_object(),
             "omni_types::paths has {path}, the router does not"
+        );
+    }
+    // Path builders, with their ids turned back into the router's templates.
+    let (id, change) = (uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(2));
+    for built in [
+        paths::mcp_server(id),
+        paths::mcp_server_impact(id),
+        paths::mcp_server_health_check(id),
+        paths::mcp_server_health_checks(id),
+        paths::mcp_server_health_reports(id),
+        paths::mcp_server_tools(id),
+        paths::mcp_server_tool_changes(id),
+        paths::mcp_server_tool_change(id, change),
+    ] {
+        let template = built
+            .replace(&id.to_string(), "{id}")
+            .replace(&change.to_string(), "{change_id}");
+        assert!(
+            doc["paths"][&template].is_object(),
+            "omni_types::paths builds {template}, the router has no such route"
         );
     }
 }

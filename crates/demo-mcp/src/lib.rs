@@ -75,14 +75,17 @@ impl Demo {
 )]
 impl ServerHandler for Demo {}
 
-/// The MCP endpoint as an axum router (at [`PATH`]).
+/// The MCP endpoint as an axum router (at [`PATH`]), and `/healthz` for process
+/// supervisors (and the e2e runner) to wait on.
 pub fn router() -> axum::Router {
     let service = StreamableHttpService::new(
         || Ok(Demo),
         Arc::new(LocalSessionManager::default()),
         StreamableHttpServerConfig::default(),
     );
-    axum::Router::new().nest_service(PATH, service)
+    axum::Router::new()
+        .nest_service(PATH, service)
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
 }
 
 /// Serves the demo server on `listener` until the future is dropped.

@@ -63,3 +63,31 @@ pub const SWAGGER_UI: &str = "/docs";
 pub const HEALTHZ: &str = "/healthz";
 pub const READYZ: &str = "/readyz";
 pub const METRICS: &str = "/metrics";
+
+pub const MCP_SERVERS: &str = "/api/v1/mcp-servers";
+
+/// One MCP server.
+pub fn mcp_server(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}")
+}
+pub fn mcp_server_impact(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/impact")
+}
+pub fn mcp_server_health_check(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/health-check")
+}
+pub fn mcp_server_health_checks(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/health-checks")
+}
+pub fn mcp_server_health_reports(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/health-reports")
+}
+pub fn mcp_server_tools(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/tools")
+}
+pub fn mcp_server_tool_changes(id: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/tool-changes")
+}
+pub fn mcp_server_tool_change(id: uuid::Uuid, change: uuid::Uuid) -> String {
+    format!("{MCP_SERVERS}/{id}/tool-changes/{change}")
+}

@@ -17,6 +17,7 @@ pub enum Icon {
     Users,
     Key,
     Token,
+    Server,
 }
 
 impl Icon {
@@ -37,6 +38,7 @@ impl Icon {
             Icon::Alert => "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 8v5M12 16h.01",
             Icon::Shield => "M12 3l8 3v6c0 4.6-3.4 8.3-8 9-4.6-.7-8-4.4-8-9V6l8-3z",
             Icon::ShieldCheck => "M12 3l8 3v6c0 4.6-3.4 8.3-8 9-4.6-.7-8-4.4-8-9V6l8-3zM9 12l2 2 4-4",
+            Icon::Server => "M4 4h16v6H4zM4 14h16v6H4zM8 7h.01M8 17h.01",
             Icon::Download => "M12 4v11M7 10l5 5 5-5M5 20h14",
             Icon::Users => {
                 "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2 20c0-3 3.1-5.5 7-5.5s7 2.5 7 5.5M16 4.3a3.5 3.5 0 0 1 0 6.4M18 14.8c2.4.7 4 2.6 4 5.2"

@@ -1,0 +1,219 @@
+//! The servers matching the filter, as cards or as a table; "Load more" for the next page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use omni_types::Page;
+use omni_types::mcp::{McpServer, Transport};
+
+use super::status::{HealthBadge, latency};
+use crate::api::{ApiError, McpFilter};
+use crate::components::load_more::LoadMore;
+use crate::components::local_time::LocalTime;
+use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::state::use_api;
+
+/// How the list is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Cards,
+    Table,
+}
+
+pub fn server_href(server: &McpServer) -> String {
+    format!("{}/{}", crate::routes::MCP_SERVERS.href(), server.id)
+}
+
+/// Where the server is: its URL, or the command the hub runs.
+pub fn endpoint(server: &McpServer) -> String {
+    match server.transport {
+        Transport::StreamableHttp => server.url.clone().unwrap_or_default(),
+        Transport::Stdio => {
+            let mut line = server.command.clone().unwrap_or_default();
+            for arg in &server.args {
+                line.push(' ');
+                line.push_str(arg);
+            }
+            line
+        }
+    }
+}
+
+#[component]
+pub fn ServerList(
+    filter: McpFilter,
+    first: Page<McpServer>,
+    layout: Signal<Layout>,
+    on_clear: Callback<()>,
+    on_add: Option<Callback<()>>,
+) -> impl IntoView {
+    if first.items.is_empty() {
+        return if filter.is_narrowed() {
+            view! {
+                <div class="empty-state">
+                    <h2 class="empty-state__title">"No MCP servers match these filters"</h2>
+                    <p class="muted">"Try another search, or clear the filters."</p>
+                    <button type="button" class="button button--secondary" on:click=move |_| on_clear.run(())>
+                        "Clear filters"
+                    </button>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="empty-state">
+                    <h2 class="empty-state__title">"No MCP servers yet"</h2>
+                    <p class="muted">
+                        "Register the MCP servers your hub offers: Omni Admin checks their health and lists their tools."
+                    </p>
+                    {on_add.map(|add| view! {
+                        <button type="button" class="button button--primary" on:click=move |_| add.run(())>
+                            "Add MCP server"
+                        </button>
+                    })}
+                </div>
+            }
+            .into_any()
+        };
+    }
+    let api = use_api();
+    let servers = RwSignal::new(first.items);
+    let next = RwSignal::new(first.next_cursor);
+    let load_more = Action::new_local(move |cursor: &String| {
+        let (filter, cursor) = (filter.clone(), cursor.clone());
+        async move {
+            let page = api.mcp_servers(&filter, Some(cursor)).await?;
+            servers.try_update(|servers| servers.extend(page.items));
+            next.try_set(page.next_cursor);
+            Ok::<_, ApiError>(())
+        }
+    });
+    view! {
+        {move || match layout.get() {
+            Layout::Cards => view! {
+                <ul class="mcp-grid" aria-label="MCP servers">
+                    <For each=move || servers.get() key=|s| (s.id, s.updated_at, s.last_checked_at) children=move |server| view! { <ServerCard server /> } />
+                </ul>
+            }
+            .into_any(),
+            Layout::Table => view! { <ServerTable servers=servers.into() /> }.into_any(),
+        }}
+        <div class="settings-list__footer">
+            <p class="muted small" role="status">
+                {move || {
+                    let shown = servers.with(Vec::len);
+                    if next.with(Option::is_some) {
+                        format!("Showing {shown} servers.")
+                    } else {
+                        format!("All {shown} matching servers shown.")
+                    }
+                }}
+            </p>
+            <LoadMore next action=load_more what="servers" />
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn ServerCard(server: McpServer) -> impl IntoView {
+    let href = server_href(&server);
+    let status = server.status;
+    let endpoint = endpoint(&server);
+    let endpoint_title = endpoint.clone();
+    let tags = server.tags.clone();
+    view! {
+        <li class="card mcp-card" data-testid="mcp-card">
+            <div class="mcp-card__head">
+                <A href=href attr:class="mcp-card__name">{server.name.clone()}</A>
+                <HealthBadge status=Signal::stored(status) />
+            </div>
+            <p class="mcp-card__endpoint mono small" title=endpoint_title>{endpoint}</p>
+            {(!server.description.is_empty()).then(|| view! { <p class="muted small mcp-card__description">{server.description.clone()}</p> })}
+            <dl class="mcp-card__facts">
+                <div><dt>"Tools"</dt><dd>{server.tool_count}</dd></div>
+                <div><dt>"Latency"</dt><dd>{latency(server.last_latency_ms)}</dd></div>
+                <div>
+                    <dt>"Checked"</dt>
+                    <dd>{match server.last_checked_at {
+                        Some(at) => view! { <LocalTime at /> }.into_any(),
+                        None => view! { <span class="muted">"Never"</span> }.into_any(),
+                    }}</dd>
+                </div>
+            </dl>
+            {(server.pending_tool_changes > 0).then(|| view! {
+                <p class="status-badge status-badge--warning">{format!("{} tool changes to review", server.pending_tool_changes)}</p>
+            })}
+            {(!tags.is_empty()).then(|| view! {
+                <ul class="badges badges--compact" aria-label="Tags">
+                    {tags.into_iter().map(|t| view! { <li class="badge badge--plain">{t}</li> }).collect_view()}
+                </ul>
+            })}
+        </li>
+    }
+}
+
+#[component]
+fn ServerTable(servers: Signal<Vec<McpServer>>) -> impl IntoView {
+    view! {
+        <table class="settings-table" role="table">
+            <caption class="visually-hidden">"MCP servers"</caption>
+            <thead role="rowgroup">
+                <tr role="row">
+                    <th scope="col" role="columnheader">"Name"</th>
+                    <th scope="col" role="columnheader">"Status"</th>
+                    <th scope="col" role="columnheader">"Endpoint"</th>
+                    <th scope="col" role="columnheader">"Tools"</th>
+                    <th scope="col" role="columnheader">"Latency"</th>
+                    <th scope="col" role="columnheader">"Last check"</th>
+                </tr>
+            </thead>
+            <tbody role="rowgroup">
+                <For
+                    each=move || servers.get()
+                    key=|s| (s.id, s.updated_at, s.last_checked_at)
+                    children=move |server| {
+                        let href = server_href(&server);
+                        let endpoint = endpoint(&server);
+                        view! {
+                            <tr role="row" class="settings-row" data-testid="mcp-row">
+                                <td role="cell" data-label="Name">
+                                    <A href=href attr:class="settings-row__link">{server.name.clone()}</A>
+                                </td>
+                                <td role="cell" data-label="Status"><HealthBadge status=Signal::stored(server.status) /></td>
+                                <td role="cell" data-label="Endpoint" class="mono small mcp-table__endpoint">{endpoint}</td>
+                                <td role="cell" data-label="Tools">{server.tool_count}</td>
+                                <td role="cell" data-label="Latency">{latency(server.last_latency_ms)}</td>
+                                <td role="cell" data-label="Last check">
+                                    {match server.last_checked_at {
+                                        Some(at) => view! { <LocalTime at /> }.into_any(),
+                                        None => view! { <span class="muted">"Never"</span> }.into_any(),
+                                    }}
+                                </td>
+                            </tr>
+                        }
+                    }
+                />
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+pub fn ServersSkeleton() -> impl IntoView {
+    let cards = (0..6)
+        .map(|_| {
+            view! {
+                <li class="card mcp-card">
+                    <SkeletonLine width="50%" />
+                    <SkeletonLine width="80%" />
+                    <SkeletonLine width="65%" />
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <SkeletonBlock label="Loading the MCP servers…">
+            <ul class="mcp-grid">{cards}</ul>
+        </SkeletonBlock>
+    }
+}
