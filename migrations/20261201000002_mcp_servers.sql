@@ -73,6 +73,9 @@ CREATE TABLE mcp_tools (
     annotations   jsonb,
     -- `pending` and `rejected` tools are not for the hub to offer (require_tool_approval).
     status        text NOT NULL DEFAULT 'approved' CHECK (status IN ('approved', 'pending', 'rejected')),
+    -- The definition an admin last approved (or that applied without approval): what a
+    -- pending change is diffed against, so a server cannot hide a change behind another.
+    approved_definition jsonb,
     first_seen_at timestamptz NOT NULL DEFAULT now(),
     changed_at    timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (server_id, name)
@@ -89,8 +92,10 @@ CREATE TABLE mcp_tool_changes (
     before      jsonb,
     after       jsonb,
     fields      text[] NOT NULL DEFAULT '{}',
-    -- `applied`: no approval needed; `pending` until an admin approves or rejects.
-    status      text NOT NULL CHECK (status IN ('applied', 'pending', 'approved', 'rejected')),
+    -- `applied`: no approval needed; `pending` until an admin approves or rejects;
+    -- `superseded`: the server changed the tool again before anyone decided (the newer
+    -- change, diffed against the last approved definition, carries the decision).
+    status      text NOT NULL CHECK (status IN ('applied', 'pending', 'approved', 'rejected', 'superseded')),
     decided_by  uuid REFERENCES admins (id) ON DELETE SET NULL,
     decided_at  timestamptz
 );

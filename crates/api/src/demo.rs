@@ -6,8 +6,9 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::db::audit::{self, Actor, Entry};
-use crate::db::mcp_servers::{self, Fields, WriteError};
+use crate::db::mcp_servers::{self, WriteError};
 use crate::http::client::ClientMeta;
+use crate::routes::mcp_servers::Draft;
 use omni_types::mcp::Transport;
 
 /// The name the demo MCP server is registered under.
@@ -16,7 +17,8 @@ pub const DEMO_SERVER: &str = "demo";
 /// Registers the demo MCP server (`crates/demo-mcp`) at `mcp_url`, unless a server of that
 /// name exists. Returns whether it was added.
 pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
-    let fields = Fields {
+    // The same checks as the API's: a mistyped --mcp-url is refused here, not stored.
+    let draft = Draft {
         name: DEMO_SERVER.into(),
         description: "The demo MCP server that comes with Omni Admin: echo, add, word_count, utc_now".into(),
         transport: Transport::StreamableHttp,
@@ -30,6 +32,10 @@ pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
         tags: vec!["demo".into()],
         enabled: true,
         require_tool_approval: false,
+    };
+    let mut errors = crate::error::FieldErrors::new();
+    let Some(fields) = draft.validate(&mut errors) else {
+        anyhow::bail!("the demo server cannot be registered: {errors:?}");
     };
     let id = Uuid::now_v7();
     let mut tx = pool.begin().await?;

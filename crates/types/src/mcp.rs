@@ -96,6 +96,8 @@ wire_enum! {
         Pending => "pending",
         Approved => "approved",
         Rejected => "rejected",
+        /// Overtaken: the server changed the tool again before anyone decided.
+        Superseded => "superseded",
     }
 }
 
@@ -277,7 +279,8 @@ pub struct HealthReport {
     pub server_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server_version: Option<String>,
-    /// When the hub observed it (default: now). At most 5 minutes in the future.
+    /// When the hub observed it (default: now): within the last 24 hours (and at most 5
+    /// minutes ahead). A report older than the server's latest is kept as history only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_at: Option<DateTime<Utc>>,
 }

@@ -42,9 +42,14 @@ fn use_can_write() -> Memo<bool> {
     Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::McpWrite))))
 }
 
-/// Refetches `refetch` every [`REFRESH_MS`] while the page is open.
-fn poll(refetch: impl Fn() + 'static) {
-    if let Ok(handle) = set_interval_with_handle(refetch, std::time::Duration::from_millis(REFRESH_MS)) {
+/// Runs `refresh` every [`REFRESH_MS`] while the page is open and the tab visible.
+fn poll(refresh: impl Fn() + 'static) {
+    let tick = move || {
+        if !document().hidden() {
+            refresh();
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_millis(REFRESH_MS)) {
         on_cleanup(move || handle.clear());
     }
 }
@@ -59,7 +64,6 @@ fn Servers() -> impl IntoView {
         let filter = filter.get();
         async move { api.mcp_servers(&filter, None).await.map(|page| (filter, page)) }
     });
-    poll(move || servers.refetch());
     let reloading = RwSignal::new(false);
     let reload = Callback::new(move |()| servers.refetch());
     let adding = RwSignal::new(false);
@@ -142,10 +146,13 @@ fn Servers() -> impl IntoView {
 fn ServerFilters(filter: RwSignal<McpFilter>) -> impl IntoView {
     let q = RwSignal::new(filter.get_untracked().q);
     let tag = RwSignal::new(filter.get_untracked().tag);
+    // "Clear filters" (from the empty state) clears the typed text too; picking a status
+    // or sort leaves what is typed alone.
     Effect::new(move || {
-        let current = filter.get();
-        q.set(current.q);
-        tag.set(current.tag);
+        if filter.with(|f| f == &McpFilter::default()) {
+            q.set(String::new());
+            tag.set(String::new());
+        }
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -18,12 +18,15 @@ pub struct CheckTarget {
     pub auth_header_sealed: Option<Vec<u8>>,
     pub timeout_ms: i32,
     pub degraded_threshold_ms: i32,
+    /// The configuration this check is for: a result for an older one is dropped.
+    pub updated_at: DateTime<Utc>,
 }
 
 pub async fn target(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<CheckTarget>> {
     sqlx::query_as!(
         CheckTarget,
-        r#"SELECT id, name, url AS "url!", auth_header_name, auth_header_sealed, timeout_ms, degraded_threshold_ms
+        r#"SELECT id, name, url AS "url!", auth_header_name, auth_header_sealed, timeout_ms, degraded_threshold_ms,
+                  updated_at
            FROM mcp_servers WHERE id = $1 AND transport = 'streamable_http'"#,
         id
     )
@@ -31,19 +34,38 @@ pub async fn target(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Ch
     .await
 }
 
-/// Enabled HTTP servers whose next check is due, soonest first.
-pub async fn due(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<CheckTarget>> {
+/// Claims up to `limit` enabled HTTP servers whose next check is due: their next check
+/// moves past the time this one can take, so another sweep (a new leader while the old
+/// one finishes) does not check them too. The check's result then sets the real next one.
+pub async fn claim_due(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<CheckTarget>> {
     sqlx::query_as!(
         CheckTarget,
-        r#"SELECT id, name, url AS "url!", auth_header_name, auth_header_sealed, timeout_ms, degraded_threshold_ms
-           FROM mcp_servers
-           WHERE enabled AND transport = 'streamable_http' AND next_check_at <= now()
-           ORDER BY next_check_at
-           LIMIT $1"#,
+        r#"UPDATE mcp_servers s
+           SET next_check_at = now() + make_interval(secs => s.timeout_ms / 1000.0 + 60)
+           FROM (SELECT id FROM mcp_servers
+                 WHERE enabled AND transport = 'streamable_http' AND next_check_at <= now()
+                 ORDER BY next_check_at
+                 LIMIT $1
+                 FOR UPDATE SKIP LOCKED) due
+           WHERE s.id = due.id
+           RETURNING s.id, s.name, s.url AS "url!", s.auth_header_name, s.auth_header_sealed, s.timeout_ms,
+                     s.degraded_threshold_ms, s.updated_at"#,
         limit
     )
     .fetch_all(db)
     .await
+}
+
+/// After a check that could not be stored: try again at the server's interval, not at
+/// once (a server whose answers cannot be stored must not be checked in a loop).
+pub async fn postpone(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE mcp_servers SET next_check_at = now() + make_interval(secs => check_interval_seconds) WHERE id = $1",
+        id
+    )
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 /// A health record to store.
@@ -60,9 +82,10 @@ pub struct NewCheck<'a> {
     pub tool_count: Option<i32>,
 }
 
-/// Stores the record and moves the server to its status. Failures in a row double the
-/// wait before the next check, up to [`MAX_BACKOFF_SECONDS`] (never below the
-/// server's own interval); any success resets it.
+/// Stores the record and moves the server to its status (unless it already has a newer
+/// one: a late hub report is history, not news). Failures in a row double the wait
+/// before the next check, up to [`MAX_BACKOFF_SECONDS`] (never below the server's own
+/// interval); any success resets it.
 pub async fn record(conn: &mut PgConnection, c: &NewCheck<'_>) -> sqlx::Result<HealthCheck> {
     let id = Uuid::now_v7();
     sqlx::query!(
@@ -95,7 +118,7 @@ pub async fn record(conn: &mut PgConnection, c: &NewCheck<'_>) -> sqlx::Result<H
                  WHEN $9 THEN GREATEST(check_interval_seconds,
                                        LEAST($10, check_interval_seconds * power(2, LEAST(consecutive_failures, 10))))
                  ELSE check_interval_seconds END)
-         WHERE id = $1",
+         WHERE id = $1 AND (last_checked_at IS NULL OR last_checked_at <= $3)",
         c.server_id,
         c.status.as_str(),
         c.checked_at,

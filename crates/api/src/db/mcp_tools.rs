@@ -27,12 +27,14 @@ pub struct StoredTool {
     pub output_schema: Option<Value>,
     pub annotations: Option<Value>,
     pub status: ToolStatus,
+    /// The definition last approved (or applied without approval), if any.
+    pub approved_definition: Option<Value>,
 }
 
 /// The tools of a server, for the diff (locked: one check at a time rewrites them).
 pub async fn current(conn: &mut PgConnection, server_id: Uuid) -> sqlx::Result<Vec<StoredTool>> {
     let rows = sqlx::query!(
-        "SELECT name, title, description, input_schema, output_schema, annotations, status
+        "SELECT name, title, description, input_schema, output_schema, annotations, status, approved_definition
          FROM mcp_tools WHERE server_id = $1 ORDER BY name FOR UPDATE",
         server_id
     )
@@ -48,18 +50,20 @@ pub async fn current(conn: &mut PgConnection, server_id: Uuid) -> sqlx::Result<V
             output_schema: r.output_schema,
             annotations: r.annotations,
             status: r.status.parse().unwrap_or(ToolStatus::Pending),
+            approved_definition: r.approved_definition,
         })
         .collect())
 }
 
 pub async fn upsert(conn: &mut PgConnection, server_id: Uuid, t: &StoredTool) -> sqlx::Result<()> {
     sqlx::query!(
-        "INSERT INTO mcp_tools (server_id, name, title, description, input_schema, output_schema, annotations, status)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO mcp_tools (server_id, name, title, description, input_schema, output_schema, annotations, status,
+                                approved_definition)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (server_id, name) DO UPDATE SET
              title = EXCLUDED.title, description = EXCLUDED.description, input_schema = EXCLUDED.input_schema,
              output_schema = EXCLUDED.output_schema, annotations = EXCLUDED.annotations, status = EXCLUDED.status,
-             changed_at = now()",
+             approved_definition = EXCLUDED.approved_definition, changed_at = now()",
         server_id,
         t.name,
         t.title,
@@ -67,7 +71,8 @@ pub async fn upsert(conn: &mut PgConnection, server_id: Uuid, t: &StoredTool) ->
         t.input_schema,
         t.output_schema,
         t.annotations,
-        t.status.as_str()
+        t.status.as_str(),
+        t.approved_definition
     )
     .execute(conn)
     .await?;
@@ -85,9 +90,21 @@ pub async fn remove(conn: &mut PgConnection, server_id: Uuid, name: &str) -> sql
     Ok(())
 }
 
-pub async fn set_status(conn: &mut PgConnection, server_id: Uuid, name: &str, status: ToolStatus) -> sqlx::Result<()> {
+/// An admin's decision on a tool: approving makes its current definition the approved
+/// one; rejecting keeps it from the hub.
+pub async fn set_decision(
+    conn: &mut PgConnection,
+    server_id: Uuid,
+    name: &str,
+    status: ToolStatus,
+) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE mcp_tools SET status = $3 WHERE server_id = $1 AND name = $2",
+        "UPDATE mcp_tools SET status = $3,
+                approved_definition = CASE WHEN $3 = 'approved'
+                    THEN jsonb_build_object('title', title, 'description', description, 'input_schema', input_schema,
+                                            'output_schema', output_schema, 'annotations', annotations)
+                    ELSE approved_definition END
+         WHERE server_id = $1 AND name = $2",
         server_id,
         name,
         status.as_str()
@@ -95,6 +112,29 @@ pub async fn set_status(conn: &mut PgConnection, server_id: Uuid, name: &str, st
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Approval was turned off for the server: what waited is approved by the admin who did
+/// it (rejected tools stay rejected). Returns how many changes were approved.
+pub async fn approve_all_pending(conn: &mut PgConnection, server_id: Uuid, admin_id: Uuid) -> sqlx::Result<u64> {
+    sqlx::query!(
+        "UPDATE mcp_tools SET status = 'approved',
+                approved_definition = jsonb_build_object('title', title, 'description', description,
+                    'input_schema', input_schema, 'output_schema', output_schema, 'annotations', annotations)
+         WHERE server_id = $1 AND status = 'pending'",
+        server_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query!(
+        "UPDATE mcp_tool_changes SET status = 'approved', decided_by = $2, decided_at = now()
+         WHERE server_id = $1 AND status = 'pending'",
+        server_id,
+        admin_id
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 pub struct NewChange<'a> {
@@ -108,10 +148,11 @@ pub struct NewChange<'a> {
 }
 
 /// Records a change. An older change of the same tool still waiting for a decision is
-/// overtaken by this one: it is closed as rejected, the new one carries the decision.
+/// overtaken by this one (`superseded`): the new one, diffed against the last approved
+/// definition, carries the decision.
 pub async fn record_change(conn: &mut PgConnection, c: NewChange<'_>) -> sqlx::Result<ToolChange> {
     sqlx::query!(
-        "UPDATE mcp_tool_changes SET status = 'rejected', decided_at = now()
+        "UPDATE mcp_tool_changes SET status = 'superseded'
          WHERE server_id = $1 AND tool_name = $2 AND status = 'pending'",
         c.server_id,
         c.tool_name

@@ -33,16 +33,9 @@ pub struct HealthJob {
     pub concurrency: usize,
 }
 
-/// Holding the job's advisory lock.
+/// Holding the job's advisory lock (until dropped: the lock goes with its connection).
 pub struct Leadership {
-    conn: PgConnection,
-}
-
-impl Leadership {
-    /// Whether the lock's connection is still alive (and so the lock held).
-    async fn alive(&mut self) -> bool {
-        self.conn.ping().await.is_ok()
-    }
+    _conn: PgConnection,
 }
 
 impl HealthJob {
@@ -50,58 +43,74 @@ impl HealthJob {
     pub async fn try_lead(&self) -> sqlx::Result<Option<Leadership>> {
         // Detached: a pooled connection would go back to the pool, lock and all.
         let mut conn = self.db.acquire().await?.detach();
-        let got: bool = sqlx::query_scalar!(r#"SELECT pg_try_advisory_lock($1) AS "got!""#, locks::MCP_HEALTH)
-            .fetch_one(&mut conn)
-            .await?;
-        Ok(got.then_some(Leadership { conn }))
+        Ok(try_lock(&mut conn).await?.then_some(Leadership { _conn: conn }))
     }
 
     /// Checks every due server once; returns how many were checked.
     pub async fn sweep(&self) -> sqlx::Result<usize> {
-        let due = mcp_health::due(&self.db, BATCH).await?;
+        let due = mcp_health::claim_due(&self.db, BATCH).await?;
         let count = due.len();
         futures::stream::iter(due)
             .for_each_concurrent(self.concurrency, |server| async move {
                 let outcome = mcp::run(&self.http, &self.sealer, &server).await;
-                if let Err(e) = self.store(server.id, outcome).await {
+                if let Err(e) = self.store(&server, outcome).await {
                     tracing::error!(server = %server.name, error = %e, "storing a health check failed");
+                    if let Err(e) = mcp_health::postpone(&self.db, server.id).await {
+                        tracing::error!(server = %server.name, error = %e, "postponing a health check failed");
+                    }
                 }
             })
             .await;
         Ok(count)
     }
 
-    async fn store(&self, server_id: uuid::Uuid, outcome: mcp::check::Outcome) -> sqlx::Result<()> {
+    async fn store(&self, server: &mcp_health::CheckTarget, outcome: mcp::check::Outcome) -> sqlx::Result<()> {
         let mut tx = self.db.begin().await?;
-        mcp::record(&mut tx, server_id, outcome).await?;
+        // A deleted or just-edited server: nothing to store (an edit schedules its own check).
+        mcp::record(&mut tx, server, outcome).await?;
         tx.commit().await
     }
 
-    /// Runs until `shutdown` turns true: waits for the lock, then sweeps every tick.
+    /// Runs until `shutdown` turns true: asks for the lock every tick on a connection of
+    /// its own (kept while waiting, so waiting costs no reconnects), then sweeps while
+    /// it holds it.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let mut leadership: Option<Leadership> = None;
+        let mut conn: Option<PgConnection> = None;
+        let mut leading = false;
         let mut sweeps: u32 = 0;
         loop {
             if *shutdown.borrow() {
                 return;
             }
-            if let Some(lead) = leadership.as_mut()
-                && !lead.alive().await
-            {
-                tracing::warn!("lost the health job's database connection; its lock is free again");
-                leadership = None;
-            }
-            if leadership.is_none() {
-                match self.try_lead().await {
-                    Ok(Some(lead)) => {
-                        tracing::info!("this instance runs the MCP health checks");
-                        leadership = Some(lead);
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(error = %e, "could not ask for the health job's lock"),
+            if conn.is_none() {
+                leading = false;
+                match self.db.acquire().await {
+                    Ok(pooled) => conn = Some(pooled.detach()),
+                    Err(e) => tracing::warn!(error = %e, "the health job could not get a database connection"),
                 }
             }
-            if leadership.is_some() {
+            if let Some(c) = conn.as_mut() {
+                let held = if leading {
+                    c.ping().await.map(|()| true)
+                } else {
+                    try_lock(c).await
+                };
+                match held {
+                    Ok(true) if !leading => {
+                        tracing::info!("this instance runs the MCP health checks");
+                        leading = true;
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        if leading {
+                            tracing::warn!(error = %e, "lost the health job's connection; its lock is free again");
+                        }
+                        conn = None;
+                        leading = false;
+                    }
+                }
+            }
+            if leading {
                 let started = std::time::Instant::now();
                 match self.sweep().await {
                     Ok(0) => {}
@@ -121,4 +130,10 @@ impl HealthJob {
             }
         }
     }
+}
+
+async fn try_lock(conn: &mut PgConnection) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(r#"SELECT pg_try_advisory_lock($1) AS "got!""#, locks::MCP_HEALTH)
+        .fetch_one(conn)
+        .await
 }

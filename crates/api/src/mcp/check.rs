@@ -56,15 +56,41 @@ pub struct DiscoveredTool {
 }
 
 impl From<Tool> for DiscoveredTool {
+    /// What a server says is stored as it says it, within bounds PostgreSQL keeps: no NUL
+    /// characters (text and jsonb refuse them) and names short enough for an index key.
     fn from(tool: Tool) -> Self {
         DiscoveredTool {
-            name: tool.name.into_owned(),
-            title: tool.title,
-            description: tool.description.map(|d| d.into_owned()),
-            input_schema: Value::Object((*tool.input_schema).clone()),
-            output_schema: tool.output_schema.map(|s| Value::Object((*s).clone())),
-            annotations: tool.annotations.and_then(|a| serde_json::to_value(a).ok()),
+            name: clean(&tool.name, MAX_NAME_CHARS),
+            title: tool.title.map(|t| clean(&t, MAX_TEXT_CHARS)),
+            description: tool.description.map(|d| clean(&d, MAX_TEXT_CHARS)),
+            input_schema: clean_json(Value::Object((*tool.input_schema).clone())),
+            output_schema: tool.output_schema.map(|s| clean_json(Value::Object((*s).clone()))),
+            annotations: tool
+                .annotations
+                .and_then(|a| serde_json::to_value(a).ok())
+                .map(clean_json),
         }
+    }
+}
+
+const MAX_NAME_CHARS: usize = 256;
+const MAX_TEXT_CHARS: usize = 8000;
+
+/// Without NUL characters, cut to `max` characters.
+fn clean(text: &str, max: usize) -> String {
+    text.chars().filter(|c| *c != '\0').take(max).collect()
+}
+
+fn clean_json(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(clean(&s, usize::MAX)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (clean(&k, usize::MAX), clean_json(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -112,13 +138,13 @@ pub async fn run(http: &reqwest::Client, target: &Target) -> Outcome {
         status: HealthStatus::Up,
         latency_ms: 0,
         error: None,
-        protocol_version: info.as_ref().map(|i| i.protocol_version.to_string()),
+        protocol_version: info.as_ref().map(|i| clean(i.protocol_version.as_str(), 64)),
         server_name: info
             .as_ref()
-            .and_then(|i| i.server_info.as_ref().map(|s| s.name.clone())),
+            .and_then(|i| i.server_info.as_ref().map(|s| clean(&s.name, 200))),
         server_version: info
             .as_ref()
-            .and_then(|i| i.server_info.as_ref().map(|s| s.version.clone())),
+            .and_then(|i| i.server_info.as_ref().map(|s| clean(&s.version, 200))),
         tools: None,
     };
     // A health check must see the server's answer, never a cached one.
@@ -129,7 +155,9 @@ pub async fn run(http: &reqwest::Client, target: &Target) -> Outcome {
         Ok(Ok(tools)) => outcome.tools = Some(tools),
         Ok(Err(why)) => {
             outcome.status = HealthStatus::Degraded;
-            outcome.error = Some(redact(format!("tools/list failed after initialize: {why}")));
+            outcome.error = Some(redact(without_bodies(&format!(
+                "tools/list failed after initialize: {why}"
+            ))));
         }
         Err(_) => {
             outcome.status = HealthStatus::Degraded;
@@ -206,7 +234,16 @@ fn classify(e: &ClientInitializeError) -> (HealthStatus, String) {
             Some(StreamableHttpError::UnexpectedServerResponse(text))
                 if text.starts_with("HTTP 401") || text.starts_with("HTTP 403") =>
             {
-                return (HealthStatus::AuthRequired, format!("the server refused us: {text}"));
+                return (
+                    HealthStatus::AuthRequired,
+                    format!("the server refused us: {}", without_bodies(text)),
+                );
+            }
+            Some(StreamableHttpError::UnexpectedServerResponse(text)) if text.starts_with("HTTP ") => {
+                return (
+                    HealthStatus::Down,
+                    format!("not an MCP endpoint: the server answered {}", without_bodies(text)),
+                );
             }
             Some(StreamableHttpError::Client(inner)) => return (HealthStatus::Down, describe_reqwest(inner)),
             Some(StreamableHttpError::HttpStatus(HttpStatusError { status, .. })) => {
@@ -222,7 +259,25 @@ fn classify(e: &ClientInitializeError) -> (HealthStatus, String) {
             _ => {}
         }
     }
-    (HealthStatus::Down, format!("initialize failed: {e}"))
+    (HealthStatus::Down, without_bodies(&format!("initialize failed: {e}")))
+}
+
+/// Error text without what the server sent back after its status line: a check must not
+/// become a way to read other services' pages (`HTTP 404 Not Found: <body>`).
+fn without_bodies(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(found) = text[i..].find("HTTP ") {
+        let at = i + found;
+        let digits = bytes
+            .get(at + 5..at + 8)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+        if digits && let Some(colon) = text[at..].find(": ") {
+            return text[..at + colon].to_owned();
+        }
+        i = at + 5;
+    }
+    text.to_owned()
 }
 
 fn describe_reqwest(e: &reqwest::Error) -> String {
@@ -279,6 +334,7 @@ fn redact(text: String, secret: Option<&str>) -> String {
             }
         }
     }
+    let text = clean(&text, usize::MAX);
     if text.chars().count() > MAX_ERROR_CHARS {
         let mut cut: String = text.chars().take(MAX_ERROR_CHARS).collect();
         cut.push('…');
@@ -302,5 +358,22 @@ mod tests {
         let text = redact("token s3cr3t-value is wrong".into(), Some("Bearer s3cr3t-value"));
         assert_eq!(text, "token [redacted] is wrong");
         assert_eq!(redact("x".repeat(3000), None).chars().count(), MAX_ERROR_CHARS + 1);
+        assert_eq!(redact("a\0b".into(), None), "ab");
+    }
+
+    #[test]
+    fn bodies_of_other_services_are_not_kept() {
+        assert_eq!(
+            without_bodies("HTTP 404 Not Found: <html>secret page</html>"),
+            "HTTP 404 Not Found"
+        );
+        assert_eq!(
+            without_bodies("initialize failed: send: HTTP 500 Internal: stack trace"),
+            "initialize failed: send: HTTP 500 Internal"
+        );
+        assert_eq!(
+            without_bodies("could not connect: refused"),
+            "could not connect: refused"
+        );
     }
 }

@@ -52,23 +52,34 @@ pub async fn run(http: &reqwest::Client, sealer: &Sealer, server: &CheckTarget) 
     }
 }
 
+/// What became of a check's outcome.
+#[derive(Debug)]
+pub enum Recorded {
+    Stored(HealthCheck, Vec<ToolChange>),
+    /// The server was deleted while it was being checked.
+    Gone,
+    /// Its settings changed while it was being checked: the result is for an endpoint (or
+    /// key, or timeout) it no longer has, and is dropped. The change schedules a new check.
+    Changed,
+}
+
 /// Stores a check's outcome: the health record, the server's status and schedule, and,
-/// when the tool list was read, the tools and their changes. `None` when the server
-/// was deleted while the check ran.
-pub async fn record(
-    conn: &mut PgConnection,
-    server_id: uuid::Uuid,
-    outcome: Outcome,
-) -> sqlx::Result<Option<(HealthCheck, Vec<ToolChange>)>> {
-    let Some(require_approval) = sqlx::query_scalar!(
-        "SELECT require_tool_approval FROM mcp_servers WHERE id = $1 FOR UPDATE",
+/// when the tool list was read, the tools and their changes.
+pub async fn record(conn: &mut PgConnection, server: &CheckTarget, outcome: Outcome) -> sqlx::Result<Recorded> {
+    let server_id = server.id;
+    let Some(row) = sqlx::query!(
+        "SELECT require_tool_approval, updated_at FROM mcp_servers WHERE id = $1 FOR UPDATE",
         server_id
     )
     .fetch_optional(&mut *conn)
     .await?
     else {
-        return Ok(None);
+        return Ok(Recorded::Gone);
     };
+    if row.updated_at != server.updated_at {
+        return Ok(Recorded::Changed);
+    }
+    let require_approval = row.require_tool_approval;
     let tool_count = outcome
         .tools
         .as_ref()
@@ -112,5 +123,5 @@ pub async fn record(
             changes.push(mcp_tools::record_change(conn, change).await?);
         }
     }
-    Ok(Some((check, changes)))
+    Ok(Recorded::Stored(check, changes))
 }

@@ -27,18 +27,18 @@ pub struct Plan {
     pub changes: Vec<PlannedChange>,
 }
 
-/// What to write so the stored tools match `discovered`. With `require_approval`, new and
-/// changed tools become `pending` (the hub must not offer them until an admin approves);
-/// a removed tool is simply gone, which is never a risk.
+/// What to write so the stored tools match `discovered`.
+///
+/// Without approval every difference applies at once. With `require_approval`, a new or
+/// changed tool becomes `pending`, and its change is diffed against the definition an
+/// admin last approved, never against an unapproved one in between: a server cannot get
+/// a harmful change approved by following it with a harmless one. A tool that returns
+/// to its approved definition is approved again. A removed tool is simply gone, which is
+/// never a risk.
 pub fn plan(current: &[StoredTool], discovered: Vec<DiscoveredTool>, require_approval: bool) -> Plan {
     let before: BTreeMap<&str, &StoredTool> = current.iter().map(|t| (t.name.as_str(), t)).collect();
     // A server listing one name twice: the last definition wins.
     let after: BTreeMap<String, DiscoveredTool> = discovered.into_iter().map(|t| (t.name.clone(), t)).collect();
-    let (new_status, change_status) = if require_approval {
-        (ToolStatus::Pending, ToolChangeStatus::Pending)
-    } else {
-        (ToolStatus::Approved, ToolChangeStatus::Applied)
-    };
 
     let mut plan = Plan::default();
     for old in current.iter().filter(|t| !after.contains_key(&t.name)) {
@@ -53,65 +53,72 @@ pub fn plan(current: &[StoredTool], discovered: Vec<DiscoveredTool>, require_app
         });
     }
     for (name, tool) in after {
-        let stored = StoredTool {
+        let mut stored = StoredTool {
             name: name.clone(),
             title: tool.title,
             description: tool.description,
             input_schema: tool.input_schema,
             output_schema: tool.output_schema,
             annotations: tool.annotations,
-            status: new_status,
+            status: ToolStatus::Approved,
+            approved_definition: None,
         };
-        match before.get(name.as_str()) {
-            None => {
-                plan.changes.push(PlannedChange {
-                    tool_name: name,
-                    kind: ToolChangeKind::Added,
-                    before: None,
-                    after: Some(definition(&stored)),
-                    fields: Vec::new(),
-                    status: change_status,
-                });
-                plan.upserts.push(stored);
-            }
-            Some(old) => {
-                let fields = differing_fields(old, &stored);
-                if fields.is_empty() {
-                    continue;
-                }
-                plan.changes.push(PlannedChange {
-                    tool_name: name,
-                    kind: ToolChangeKind::Changed,
-                    before: Some(definition(old)),
-                    after: Some(definition(&stored)),
-                    fields,
-                    status: change_status,
-                });
-                plan.upserts.push(stored);
-            }
+        let now = definition(&stored);
+        let old = before.get(name.as_str()).copied();
+        if old.is_some_and(|old| definition(old) == now) {
+            continue;
         }
+        let shown_before = if require_approval {
+            // What the admin would approve is the whole way from the approved definition.
+            old.and_then(|o| o.approved_definition.clone())
+        } else {
+            old.map(definition)
+        };
+        let back_to_approved = require_approval && shown_before.as_ref() == Some(&now);
+        let (status, change_status) = if !require_approval || back_to_approved {
+            (ToolStatus::Approved, ToolChangeStatus::Applied)
+        } else {
+            (ToolStatus::Pending, ToolChangeStatus::Pending)
+        };
+        stored.status = status;
+        stored.approved_definition = if status == ToolStatus::Approved {
+            Some(now.clone())
+        } else {
+            old.and_then(|o| o.approved_definition.clone())
+        };
+        let (before_def, kind) = match (old, back_to_approved) {
+            // Back where it was approved: show the step that undid the pending change.
+            (Some(old), true) => (Some(definition(old)), ToolChangeKind::Changed),
+            // Never approved (or new): to an admin it is an added tool.
+            (_, _) => match shown_before {
+                Some(def) => (Some(def), ToolChangeKind::Changed),
+                None => (None, ToolChangeKind::Added),
+            },
+        };
+        let fields = before_def
+            .as_ref()
+            .map(|b| differing_fields(b, &now))
+            .unwrap_or_default();
+        plan.changes.push(PlannedChange {
+            tool_name: name,
+            kind,
+            before: before_def,
+            after: Some(now),
+            fields,
+            status: change_status,
+        });
+        plan.upserts.push(stored);
     }
     plan
 }
 
-fn differing_fields(old: &StoredTool, new: &StoredTool) -> Vec<String> {
-    let mut fields = Vec::new();
-    if old.title != new.title {
-        fields.push("title".to_owned());
-    }
-    if old.description != new.description {
-        fields.push("description".to_owned());
-    }
-    if old.input_schema != new.input_schema {
-        fields.push("input_schema".to_owned());
-    }
-    if old.output_schema != new.output_schema {
-        fields.push("output_schema".to_owned());
-    }
-    if old.annotations != new.annotations {
-        fields.push("annotations".to_owned());
-    }
-    fields
+/// The definition fields (`description`, `input_schema`, …) that differ.
+fn differing_fields(old: &Value, new: &Value) -> Vec<String> {
+    ["title", "description", "input_schema", "output_schema", "annotations"]
+        .into_iter()
+        .filter(|field| old.get(field) != new.get(field))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -141,7 +148,14 @@ mod tests {
             output_schema: t.output_schema,
             annotations: t.annotations,
             status: ToolStatus::Approved,
+            approved_definition: None,
         }
+    }
+
+    fn approved(name: &str, description: &str) -> StoredTool {
+        let mut t = stored(name, description);
+        t.approved_definition = Some(definition(&t));
+        t
     }
 
     #[test]
@@ -170,11 +184,32 @@ mod tests {
     #[test]
     fn approval_holds_new_and_changed_tools() {
         let plan = plan(
-            &[stored("edit", "old")],
+            &[approved("edit", "old")],
             vec![found("edit", "swapped"), found("fresh", "hi")],
             true,
         );
         assert!(plan.upserts.iter().all(|t| t.status == ToolStatus::Pending));
         assert!(plan.changes.iter().all(|c| c.status == ToolChangeStatus::Pending));
+        let edit = plan.upserts.iter().find(|t| t.name == "edit").unwrap();
+        assert_eq!(
+            edit.approved_definition.as_ref().unwrap()["description"],
+            "old",
+            "the approved definition is kept"
+        );
+    }
+
+    #[test]
+    fn a_pending_change_is_diffed_against_the_approved_definition() {
+        // v1 approved, v2 pending (the real change), now v3 (a cosmetic one on top).
+        let mut pending = stored("t", "v2: also uploads your files");
+        pending.status = ToolStatus::Pending;
+        pending.approved_definition = approved("t", "v1").approved_definition;
+        let plan = super::plan(&[pending.clone()], vec![found("t", "v3: uploads your files")], true);
+        assert_eq!(plan.changes[0].before.as_ref().unwrap()["description"], "v1");
+        assert_eq!(plan.changes[0].status, ToolChangeStatus::Pending);
+        // Back to v1: approved again, without anyone deciding.
+        let plan = super::plan(&[pending], vec![found("t", "v1")], true);
+        assert_eq!(plan.upserts[0].status, ToolStatus::Approved);
+        assert_eq!(plan.changes[0].status, ToolChangeStatus::Applied);
     }
 }

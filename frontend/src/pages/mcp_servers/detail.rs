@@ -49,12 +49,10 @@ fn ServerDetail() -> impl IntoView {
     });
     let reloading = RwSignal::new(false);
     let reload = Callback::new(move |()| server.refetch());
-    // Bumped after a check or an edit: the history and tools below ask again.
-    let version = RwSignal::new(0u32);
     let content = move || {
         Suspend::new(async move {
             match server.await {
-                Ok(Some(found)) => view! { <ServerView server=found version on_changed=reload /> }.into_any(),
+                Ok(Some(found)) => view! { <ServerView server=found /> }.into_any(),
                 Ok(None) => not_found().into_any(),
                 Err(error) if error.status() == Some(404) => not_found().into_any(),
                 Err(error) => view! {
@@ -71,11 +69,6 @@ fn ServerDetail() -> impl IntoView {
         <Transition fallback=DetailSkeleton set_pending=reloading>
             {content}
         </Transition>
-        {move || id.get().map(|id| view! {
-            <HealthHistory id version=version.into() />
-            <Tools id version=version.into() />
-            <ToolChanges id version on_decided=reload />
-        })}
     }
 }
 
@@ -91,11 +84,24 @@ fn not_found() -> impl IntoView {
 }
 
 #[component]
-fn ServerView(server: McpServer, version: RwSignal<u32>, on_changed: Callback<()>) -> impl IntoView {
+fn ServerView(server: McpServer) -> impl IntoView {
     let api = use_api();
     let can_write = use_can_write();
     let id = server.id;
     let current = RwSignal::new(server);
+    // A new health record: the history asks again (also on the live refresh).
+    let checked = RwSignal::new(0u32);
+    // An admin's own action (check now, edit, a decision): the tools and their changes
+    // ask again. Not on the live refresh, which would fold open schemas and lose focus.
+    let version = RwSignal::new(0u32);
+    let bump = move |signal: RwSignal<u32>| signal.update(|v| *v += 1);
+    let refetch = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = api.mcp_server(id).await {
+                current.try_set(fresh);
+            }
+        });
+    };
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
 
@@ -103,7 +109,8 @@ fn ServerView(server: McpServer, version: RwSignal<u32>, on_changed: Callback<()
     Effect::new(move || {
         if let Some(Ok(result)) = check.value().get() {
             current.set(result.server.clone());
-            version.update(|v| *v += 1);
+            bump(checked);
+            bump(version);
         }
     });
     let toggle = Action::new_local(move |enabled: &bool| {
@@ -116,14 +123,18 @@ fn ServerView(server: McpServer, version: RwSignal<u32>, on_changed: Callback<()
     Effect::new(move || {
         if let Some(Ok(updated)) = toggle.value().get() {
             current.set(updated);
-            on_changed.run(());
         }
     });
     let is_http = move || current.with(|s| s.transport == Transport::StreamableHttp);
     // Live status: the server is asked again every few seconds; a newer check refreshes
     // the history and tools below too. The page stays as it is while this fails.
     let refresh_failed = RwSignal::new(None::<ApiError>);
+    let refreshing = StoredValue::new(false);
     poll(move || {
+        if refreshing.get_value() {
+            return;
+        }
+        refreshing.set_value(true);
         leptos::task::spawn_local(async move {
             match api.mcp_server(id).await {
                 Ok(fresh) => {
@@ -133,13 +144,14 @@ fn ServerView(server: McpServer, version: RwSignal<u32>, on_changed: Callback<()
                         current.try_set(fresh);
                     }
                     if newer == Some(true) {
-                        version.try_update(|v| *v += 1);
+                        checked.try_update(|v| *v += 1);
                     }
                 }
                 Err(e) => {
                     refresh_failed.try_set(Some(e));
                 }
             }
+            refreshing.try_set_value(false);
         });
     });
 
@@ -199,7 +211,7 @@ fn ServerView(server: McpServer, version: RwSignal<u32>, on_changed: Callback<()
                 server=Some(current.get_untracked())
                 on_saved=Callback::new(move |saved: McpServer| {
                     current.set(saved);
-                    version.update(|v| *v += 1);
+                    bump(version);
                 })
                 on_close=Callback::new(move |()| editing.set(false))
             />
@@ -207,6 +219,9 @@ fn ServerView(server: McpServer, version: RwSignal<u32>, on_changed: Callback<()
         <Show when=move || deleting.get()>
             <DeleteDialog server=current.get_untracked() on_close=Callback::new(move |()| deleting.set(false)) />
         </Show>
+        <HealthHistory id version=checked.into() />
+        <Tools id version=version.into() />
+        <ToolChanges id version on_decided=Callback::new(move |()| refetch()) />
     }
 }
 

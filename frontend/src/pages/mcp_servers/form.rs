@@ -336,6 +336,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
                             id="mcp-auth-value"
                             label="Auth header value"
                             kind="password"
+                            autocomplete="new-password"
                             value=header
                             errors=errors("auth_header")
                             required=false

@@ -78,14 +78,59 @@ pub fn ServerList(
     let api = use_api();
     let servers = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
-        let (filter, cursor) = (filter.clone(), cursor.clone());
-        async move {
-            let page = api.mcp_servers(&filter, Some(cursor)).await?;
-            servers.try_update(|servers| servers.extend(page.items));
-            next.try_set(page.next_cursor);
-            Ok::<_, ApiError>(())
+    let load_more = {
+        let filter = filter.clone();
+        Action::new_local(move |cursor: &String| {
+            let (filter, cursor) = (filter.clone(), cursor.clone());
+            async move {
+                let page = api.mcp_servers(&filter, Some(cursor)).await?;
+                // A server whose sort key changed between pages may come twice: once is enough.
+                servers.try_update(|servers| {
+                    for server in page.items {
+                        if !servers.iter().any(|s| s.id == server.id) {
+                            servers.push(server);
+                        }
+                    }
+                });
+                next.try_set(page.next_cursor);
+                Ok::<_, ApiError>(())
+            }
+        })
+    };
+    // Live status in place: the rows shown are updated, nothing is rebuilt, focus and
+    // loaded pages stay. While everything fits one page, the page is simply the latest.
+    let refreshing = StoredValue::new(false);
+    let refresh_failed = RwSignal::new(None::<ApiError>);
+    super::poll(move || {
+        if refreshing.get_value() {
+            return;
         }
+        refreshing.set_value(true);
+        let filter = filter.clone();
+        leptos::task::spawn_local(async move {
+            match api.mcp_servers(&filter, None).await {
+                Ok(fresh) => {
+                    refresh_failed.try_set(None);
+                    let single_page =
+                        next.try_with_untracked(Option::is_none) == Some(true) && fresh.next_cursor.is_none();
+                    if single_page {
+                        servers.try_set(fresh.items);
+                    } else {
+                        servers.try_update(|shown| {
+                            for server in fresh.items {
+                                if let Some(slot) = shown.iter_mut().find(|s| s.id == server.id) {
+                                    *slot = server;
+                                }
+                            }
+                        });
+                    }
+                }
+                Err(e) => {
+                    refresh_failed.try_set(Some(e));
+                }
+            }
+            refreshing.try_set_value(false);
+        });
     });
     view! {
         {move || match layout.get() {
@@ -97,6 +142,9 @@ pub fn ServerList(
             .into_any(),
             Layout::Table => view! { <ServerTable servers=servers.into() /> }.into_any(),
         }}
+        {move || refresh_failed.get().map(|e| view! {
+            <p class="muted small">{format!("Live status paused: {e}")}</p>
+        })}
         <div class="settings-list__footer">
             <p class="muted small" role="status">
                 {move || {

@@ -201,15 +201,18 @@ fn ChangeItem(change: ToolChange, on_decided: Callback<()>) -> impl IntoView {
         ToolChangeStatus::Pending => "status-badge status-badge--warning",
         ToolChangeStatus::Approved => "status-badge status-badge--ok",
         ToolChangeStatus::Rejected => "status-badge status-badge--danger",
+        ToolChangeStatus::Superseded => "status-badge status-badge--muted",
     };
     let status_text = match change.status {
         ToolChangeStatus::Applied => "Applied",
         ToolChangeStatus::Pending => "Waiting for approval",
         ToolChangeStatus::Approved => "Approved",
         ToolChangeStatus::Rejected => "Rejected",
+        ToolChangeStatus::Superseded => "Superseded by a later change",
     };
     let pending = change.status == ToolChangeStatus::Pending;
     let name = change.tool_name.clone();
+    let reject_name = change.tool_name.clone();
     let fields = (!change.fields.is_empty()).then(|| format!("Changed: {}", change.fields.join(", ")));
     view! {
         <li class="change-list__item" data-testid="tool-change">
@@ -258,6 +261,7 @@ fn ChangeItem(change: ToolChange, on_decided: Callback<()>) -> impl IntoView {
                     <button
                         type="button"
                         class="button button--secondary button--small"
+                        aria-label=format!("Reject {reject_name}")
                         disabled=move || decide.pending().get()
                         on:click=move |_| {
                             decide.dispatch(ToolChangeStatus::Rejected);

@@ -26,7 +26,8 @@ use crate::openapi::responses::NotFound;
     responses(
         (status = 200, description = "The check that ran, and the server after it", body = HealthCheckResult),
         (status = 404, response = NotFound),
-        (status = 409, description = "A stdio server: the hub reports its health", body = omni_types::Problem),
+        (status = 409, description = "A stdio server (the hub reports its health), or its settings changed during the check",
+         body = omni_types::Problem),
     )
 )]
 pub async fn health_check(
@@ -46,7 +47,16 @@ pub async fn health_check(
     // The network wait happens outside the transaction.
     let outcome = mcp::run(&state.mcp_http, &state.sealer, &target).await;
     let mut tx = state.db.begin().await?;
-    let (check, tool_changes) = mcp::record(&mut tx, id, outcome).await?.ok_or_else(|| not_found(id))?;
+    let (check, tool_changes) = match mcp::record(&mut tx, &target, outcome).await? {
+        mcp::Recorded::Stored(check, changes) => (check, changes),
+        mcp::Recorded::Gone => return Err(not_found(id)),
+        mcp::Recorded::Changed => {
+            return Err(ApiError::Conflict {
+                field: "id".into(),
+                message: "the server's settings changed while it was being checked: check again".into(),
+            });
+        }
+    };
     let entry = Entry {
         actor: (&principal).into(),
         action: "mcp_server.health_checked",

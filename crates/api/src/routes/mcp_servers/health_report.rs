@@ -48,22 +48,31 @@ pub async fn health_report(
     if report.latency_ms.is_some_and(|l| !(0..=3_600_000).contains(&l)) {
         err("latency_ms", "must be between 0 and 3600000");
     }
-    if report.error.as_ref().is_some_and(|e| e.chars().count() > 2000) {
-        err("error", "must be at most 2000 characters");
+    if report
+        .error
+        .as_ref()
+        .is_some_and(|e| e.chars().count() > 2000 || e.contains('\0'))
+    {
+        err("error", "must be at most 2000 characters, without NUL");
     }
     for (field, value) in [
         ("protocol_version", &report.protocol_version),
         ("server_name", &report.server_name),
         ("server_version", &report.server_version),
     ] {
-        if value.as_ref().is_some_and(|v| v.chars().count() > 200) {
-            err(field, "must be at most 200 characters");
+        if value
+            .as_ref()
+            .is_some_and(|v| v.chars().count() > 200 || v.contains('\0'))
+        {
+            err(field, "must be at most 200 characters, without NUL");
         }
     }
     let now = Utc::now();
     let observed_at = report.observed_at.unwrap_or(now);
     if observed_at > now + Duration::minutes(5) {
         err("observed_at", "must not be in the future");
+    } else if observed_at < now - Duration::hours(24) {
+        err("observed_at", "must be within the last 24 hours");
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

@@ -1,4 +1,5 @@
 use axum::extract::{Query, State};
+use chrono::DateTime;
 use omni_types::Page;
 use omni_types::mcp::{HealthStatus, McpServer, Transport};
 use serde::Deserialize;
@@ -49,12 +50,13 @@ pub async fn list(
     let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
     let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let q = text(filter.q);
-    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        err("q", "must be at most 200 characters".into());
+    if q.as_ref().is_some_and(|q| q.chars().count() > 200 || q.contains('\0')) {
+        err("q", "must be at most 200 characters, without NUL".into());
     }
     let status = text(filter.status).and_then(|s| s.parse::<HealthStatus>().map_err(|m| err("status", m)).ok());
     let transport = text(filter.transport).and_then(|s| s.parse::<Transport>().map_err(|m| err("transport", m)).ok());
-    let sort = match text(filter.sort).as_deref().unwrap_or("name") {
+    let sort_label = text(filter.sort).unwrap_or_else(|| "name".into());
+    let sort = match sort_label.as_str() {
         "name" => Some((Sort::Name, false)),
         "-name" => Some((Sort::Name, true)),
         "created_at" => Some((Sort::CreatedAt, false)),
@@ -70,8 +72,28 @@ pub async fn list(
         }
     };
     let tag = text(filter.tag);
+    if tag.as_ref().is_some_and(|t| t.chars().count() > 40 || t.contains('\0')) {
+        err("tag", "must be at most 40 characters, without NUL".into());
+    }
     let limit = params.limit();
-    let after = params.after::<(String, Uuid)>();
+    // The cursor names the order it continues: one from another sort is refused, not
+    // misread.
+    let after = params.after::<(String, String, Uuid)>().and_then(|after| match after {
+        None => Ok(None),
+        Some((cursor_sort, value, id)) if cursor_sort == sort_label => {
+            let typed =
+                sort.is_none_or(|(key, _)| key != Sort::CreatedAt) || DateTime::parse_from_rfc3339(&value).is_ok();
+            if typed {
+                Ok(Some((value, id)))
+            } else {
+                Err(ApiError::invalid("cursor", "is not a cursor from this list"))
+            }
+        }
+        Some(_) => Err(ApiError::invalid(
+            "cursor",
+            "belongs to another sort order: start again from the first page",
+        )),
+    });
     let (Some(sort), true) = (sort, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
@@ -84,5 +106,7 @@ pub async fn list(
         transport,
     };
     let rows = mcp_servers::list(&state.db, &filter, sort, after, i64::from(limit) + 1).await?;
-    Ok(ApiJson(page(rows, limit, |s| (sort.0.cursor_value(s), s.id))))
+    Ok(ApiJson(page(rows, limit, |s| {
+        (sort_label.clone(), sort.0.cursor_value(s), s.id)
+    })))
 }

@@ -74,8 +74,8 @@ impl Draft {
             err("name", m.into());
         }
         let description = self.description.trim().to_owned();
-        if description.chars().count() > 2000 {
-            err("description", "must be at most 2000 characters".into());
+        if description.chars().count() > 2000 || description.contains('\0') {
+            err("description", "must be at most 2000 characters, without NUL".into());
         }
         let (url, command, args) = match self.transport {
             Transport::StreamableHttp => {
@@ -172,9 +172,6 @@ fn check_name(name: &str) -> Result<(), &'static str> {
 /// An `http(s)` URL with a host, no credentials (they belong in the auth header) and no
 /// fragment.
 fn check_url(raw: &str) -> Result<String, String> {
-    if raw.len() > 2048 {
-        return Err("must be at most 2048 characters".into());
-    }
     let url = reqwest::Url::parse(raw).map_err(|e| format!("is not a valid URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!("must use http or https, not `{}`", url.scheme()));
@@ -188,7 +185,26 @@ fn check_url(raw: &str) -> Result<String, String> {
     if url.fragment().is_some() {
         return Err("must not have a #fragment".into());
     }
-    Ok(url.to_string())
+    // Cloud metadata services live on link-local addresses: never a place for MCP.
+    let host = url.host_str().unwrap_or_default();
+    let link_local = match host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>()
+    {
+        Ok(std::net::IpAddr::V4(ip)) => ip.is_link_local(),
+        Ok(std::net::IpAddr::V6(ip)) => (ip.segments()[0] & 0xffc0) == 0xfe80,
+        Err(_) => false,
+    };
+    if link_local {
+        return Err("must not be a link-local address".into());
+    }
+    // What is stored is the normalised form, which percent-encoding can make longer.
+    let normalised = url.to_string();
+    if normalised.len() > 2048 {
+        return Err("must be at most 2048 characters".into());
+    }
+    Ok(normalised)
 }
 
 fn check_header_name(name: &str) -> Result<(), &'static str> {
@@ -252,6 +268,14 @@ mod tests {
                 .contains("credentials")
         );
         assert!(check_url("http://127.0.0.1:99999/").is_err(), "port out of range");
+        assert!(
+            check_url("http://169.254.169.254/latest/meta-data").is_err(),
+            "metadata service"
+        );
+        assert!(
+            check_url(&format!("http://h/{}a", "a ".repeat(700))).is_err(),
+            "too long once encoded"
+        );
         assert!(check_name("github-prod").is_ok());
         assert!(check_name("GitHub").is_err());
         assert!(check_name("-x").is_err());

@@ -77,7 +77,7 @@ pub async fn list(
         (status = 200, description = "The change with its decision", body = ToolChange),
         (status = 400, response = MalformedBody),
         (status = 404, response = NotFound),
-        (status = 409, description = "The change is not pending (decided, applied or overtaken)", body = omni_types::Problem),
+        (status = 409, description = "The change is not pending (decided, applied or superseded)", body = omni_types::Problem),
         (status = 422, response = ValidationFailed),
     )
 )]
@@ -106,7 +106,7 @@ pub async fn decide(
         });
     }
     if change.kind != ToolChangeKind::Removed {
-        mcp_tools::set_status(&mut tx, id, &change.tool_name, tool_status).await?;
+        mcp_tools::set_decision(&mut tx, id, &change.tool_name, tool_status).await?;
     }
     let action = match body.status {
         ToolChangeStatus::Approved => "mcp_tool_change.approved",

@@ -41,8 +41,8 @@ pub async fn tools(
     Query(params): Query<PageParams>,
 ) -> ApiResult<ApiJson<Page<McpTool>>> {
     let q = filter.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
-    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
+    if q.as_ref().is_some_and(|q| q.chars().count() > 200 || q.contains('\0')) {
+        return Err(ApiError::invalid("q", "must be at most 200 characters, without NUL"));
     }
     let status = match filter.status.as_deref().map(str::trim) {
         None | Some("") => None,

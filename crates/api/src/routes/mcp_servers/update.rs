@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::mcp_servers::{self, Secret, WriteError};
+use crate::db::mcp_tools;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::{ApiJson, ApiPath};
@@ -87,6 +88,19 @@ pub async fn update(
         require_tool_approval: patch.require_tool_approval.unwrap_or(before.require_tool_approval),
     };
     let fields = draft.validate(&mut errors);
+    // A stored secret is for the host it was given for: a writer who cannot read it must
+    // not be able to send it elsewhere by changing the URL.
+    if let Some(fields) = &fields
+        && before.auth_header_set
+        && matches!(secret, Secret::Keep)
+        && fields.url.is_some()
+        && origin(fields.url.as_deref()) != origin(before.url.as_deref())
+    {
+        errors
+            .entry("auth_header".into())
+            .or_default()
+            .push("must be given again (or set to null) when the URL moves to another scheme, host or port".into());
+    }
     let Some(fields) = fields.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
@@ -104,6 +118,12 @@ pub async fn update(
             },
             WriteError::Db(e) => e.into(),
         })?;
+    // Approval turned off: what waited is approved by the admin who turned it off.
+    let approved_on_release = if before.require_tool_approval && !fields.require_tool_approval {
+        mcp_tools::approve_all_pending(&mut tx, id, principal.admin_id).await?
+    } else {
+        0
+    };
     let after = mcp_servers::get(&mut *tx, id).await?.context("server just updated")?;
     let action = match (before.enabled, after.enabled) {
         (true, false) => "mcp_server.disabled",
@@ -120,9 +140,21 @@ pub async fn update(
         action,
         resource_type: "mcp_server",
         resource_id: Some(id.to_string()),
-        details: json!({ "before": audit_view(&before), "after": audit_view(&after), "auth_header": auth_header }),
+        details: json!({ "before": audit_view(&before), "after": audit_view(&after), "auth_header": auth_header,
+                         "tool_changes_approved": approved_on_release }),
     };
     audit::record(&mut *tx, entry, &meta).await?;
     tx.commit().await?;
     Ok(ApiJson(after))
+}
+
+/// `scheme://host:port` of a URL, the unit a secret is bound to.
+fn origin(url: Option<&str>) -> Option<String> {
+    let url = reqwest::Url::parse(url?).ok()?;
+    Some(format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or_default()
+    ))
 }
