@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::mcp_servers::{self, WriteError};
 use crate::http::client::ClientMeta;
-use crate::routes::mcp_servers::Draft;
+use crate::routes::mcp_servers::{Draft, Validate};
 use omni_types::mcp::Transport;
 
 /// The name the demo MCP server is registered under.

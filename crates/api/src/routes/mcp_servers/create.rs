@@ -5,7 +5,7 @@ use omni_types::mcp::{CreateMcpServer, McpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Draft, audit_view, check_header_value};
+use super::{Draft, Validate, audit_view, check_header_value};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};

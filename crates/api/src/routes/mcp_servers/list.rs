@@ -26,7 +26,8 @@ pub struct McpServerFilter {
     pub enabled: Option<bool>,
     /// `streamable_http` or `stdio`.
     pub transport: Option<String>,
-    /// `name` (default), `created_at` or `status`; prefix `-` for descending.
+    /// `name` (default), `created_at` or `status`; prefix `-` for descending. Status is a
+    /// live value: a server whose status changes between two pages may move across them.
     pub sort: Option<String>,
 }
 

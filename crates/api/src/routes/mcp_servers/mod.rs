@@ -47,27 +47,17 @@ fn audit_view(s: &McpServer) -> Value {
     })
 }
 
-/// A server's fields before validation: create's body, or update's patch laid over the
-/// stored server.
-pub struct Draft {
-    pub name: String,
-    pub description: String,
-    pub transport: Transport,
-    pub url: Option<String>,
-    pub command: Option<String>,
-    pub args: Vec<String>,
-    pub auth_header_name: String,
-    pub timeout_ms: i32,
-    pub degraded_threshold_ms: i32,
-    pub check_interval_seconds: i32,
-    pub tags: Vec<String>,
-    pub enabled: bool,
-    pub require_tool_approval: bool,
+/// A server's fields as given (create's body, or update's patch laid over the stored
+/// server), before they are checked: the same shape as what is stored.
+pub type Draft = Fields;
+
+/// Checks every field of a draft, collecting all errors, and returns what to store.
+pub trait Validate {
+    fn validate(self, errors: &mut FieldErrors) -> Option<Fields>;
 }
 
-impl Draft {
-    /// Checks every field, collecting all errors, and returns what to store.
-    pub fn validate(self, errors: &mut FieldErrors) -> Option<Fields> {
+impl Validate for Draft {
+    fn validate(self, errors: &mut FieldErrors) -> Option<Fields> {
         let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
         let name = self.name.trim().to_owned();
         if let Err(m) = check_name(&name) {

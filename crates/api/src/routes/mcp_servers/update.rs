@@ -4,7 +4,7 @@ use omni_types::mcp::{McpServer, UpdateMcpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Draft, audit_view, check_header_value, not_found};
+use super::{Draft, Validate, audit_view, check_header_value, not_found};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
