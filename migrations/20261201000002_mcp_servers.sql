@@ -81,6 +81,14 @@ CREATE TABLE mcp_tools (
     PRIMARY KEY (server_id, name)
 );
 
+-- A tool's definition as changes show it (`before` / `after`) and as it is approved;
+-- the API builds the same object (`db::mcp_tools::definition`).
+CREATE FUNCTION mcp_tool_definition(t mcp_tools) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('title', t.title, 'description', t.description, 'input_schema', t.input_schema,
+                              'output_schema', t.output_schema, 'annotations', t.annotations)
+$$;
+
 CREATE TABLE mcp_tool_changes (
     id          uuid PRIMARY KEY DEFAULT uuid_generate_v7(),
     server_id   uuid NOT NULL REFERENCES mcp_servers (id) ON DELETE CASCADE,

@@ -17,6 +17,9 @@ export const OPERATOR = {
   role: 'e2e-operator',
 };
 
+/** A suffix that keeps names apart: the e2e database lives for the whole run. */
+export const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+
 export async function signIn(page: Page, email = OPERATOR.email, password = OPERATOR.password) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);

@@ -1,9 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { expectSignedIn, signIn } from './fixtures';
+import { expectSignedIn, signIn, unique } from './fixtures';
 
 // The demo MCP server the e2e run starts next to the API (playwright.config.ts).
 const DEMO_URL = `http://127.0.0.1:${process.env.OMNI_E2E_DEMO_MCP_PORT ?? 18191}/mcp`;
-const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
 test('register the demo server, watch it go up with its tools, break it, delete it', async ({ page }) => {
   const name = `demo-${unique()}`;

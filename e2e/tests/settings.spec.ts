@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { expectSignedIn, signIn } from './fixtures';
+import { expectSignedIn, signIn, unique } from './fixtures';
 
 // The e2e database lives for the whole run: every test makes its own admins and tokens.
-const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
 
 test('an owner adds a billing admin, who sees no admin settings', async ({ page, browser }) => {
   const email = `billing-${unique()}@example.com`;

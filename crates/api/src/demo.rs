@@ -6,9 +6,9 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::db::audit::{self, Actor, Entry};
-use crate::db::mcp_servers::{self, WriteError};
+use crate::db::mcp_servers::{self, Fields, WriteError};
 use crate::http::client::ClientMeta;
-use crate::routes::mcp_servers::{Draft, Validate};
+use crate::routes::mcp_servers::validate;
 use omni_types::mcp::Transport;
 
 /// The name the demo MCP server is registered under.
@@ -18,7 +18,7 @@ pub const DEMO_SERVER: &str = "demo";
 /// name exists. Returns whether it was added.
 pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
     // The same checks as the API's: a mistyped --mcp-url is refused here, not stored.
-    let draft = Draft {
+    let draft = Fields {
         name: DEMO_SERVER.into(),
         description: "The demo MCP server that comes with Omni Admin: echo, add, word_count, utc_now".into(),
         transport: Transport::StreamableHttp,
@@ -34,7 +34,7 @@ pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
         require_tool_approval: false,
     };
     let mut errors = crate::error::FieldErrors::new();
-    let Some(fields) = draft.validate(&mut errors) else {
+    let Some(fields) = validate(draft, &mut errors) else {
         anyhow::bail!("the demo server cannot be registered: {errors:?}");
     };
     let id = Uuid::now_v7();

@@ -41,6 +41,21 @@ pub fn display_name(raw: &str) -> Result<String, &'static str> {
     Ok(name.to_owned())
 }
 
+/// A free-text filter or field from a query or body: trimmed, blank is none, at most
+/// `max` characters and no NUL (which PostgreSQL text refuses: it would be a 500).
+pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, String> {
+    let Some(text) = raw.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    if text.contains('\0') {
+        return Err("must not contain NUL characters".into());
+    }
+    Ok(Some(text.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +74,15 @@ mod tests {
         ] {
             assert!(email(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn filter_text() {
+        assert_eq!(optional_text(Some("  ada "), 10), Ok(Some("ada".into())));
+        assert_eq!(optional_text(Some("   "), 10), Ok(None));
+        assert_eq!(optional_text(None, 10), Ok(None));
+        assert!(optional_text(Some("a\0b"), 10).is_err());
+        assert!(optional_text(Some("abcdef"), 5).is_err());
     }
 
     #[test]

@@ -177,6 +177,15 @@ async fn registry_validates_and_pages(pool: PgPool) {
     )
     .await;
     assert!(body["errors"]["sort"].is_array() && body["errors"]["status"].is_array());
+    // A NUL in a search is a field error on every list, never a database error.
+    for path in [
+        "/api/v1/mcp-servers?q=a%00b",
+        "/api/v1/admins?q=a%00b",
+        "/api/v1/audit?q=a%00b",
+    ] {
+        let body = problem(app.get_as(path, &token).await, 422).await;
+        assert!(body["errors"]["q"].is_array(), "{path}: {body}");
+    }
 
     // Switching transport drops the other transport's fields.
     let alpha = get_json(&app, &token, "/api/v1/mcp-servers?q=alpha").await["items"][0].clone();

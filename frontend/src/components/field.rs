@@ -57,3 +57,18 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A checkbox bound to a boolean signal, its label beside it.
+#[component]
+pub fn CheckboxField(label: &'static str, checked: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="checkbox">
+            <input
+                type="checkbox"
+                prop:checked=move || checked.get()
+                on:change=move |ev| checked.set(event_target_checked(&ev))
+            />
+            {format!(" {label}")}
+        </label>
+    }
+}

@@ -100,10 +100,8 @@ pub async fn set_decision(
 ) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE mcp_tools SET status = $3,
-                approved_definition = CASE WHEN $3 = 'approved'
-                    THEN jsonb_build_object('title', title, 'description', description, 'input_schema', input_schema,
-                                            'output_schema', output_schema, 'annotations', annotations)
-                    ELSE approved_definition END
+                approved_definition = CASE WHEN $3 = 'approved' THEN mcp_tool_definition(mcp_tools)
+                                           ELSE approved_definition END
          WHERE server_id = $1 AND name = $2",
         server_id,
         name,
@@ -118,9 +116,7 @@ pub async fn set_decision(
 /// it (rejected tools stay rejected). Returns how many changes were approved.
 pub async fn approve_all_pending(conn: &mut PgConnection, server_id: Uuid, admin_id: Uuid) -> sqlx::Result<u64> {
     sqlx::query!(
-        "UPDATE mcp_tools SET status = 'approved',
-                approved_definition = jsonb_build_object('title', title, 'description', description,
-                    'input_schema', input_schema, 'output_schema', output_schema, 'annotations', annotations)
+        "UPDATE mcp_tools SET status = 'approved', approved_definition = mcp_tool_definition(mcp_tools)
          WHERE server_id = $1 AND status = 'pending'",
         server_id
     )

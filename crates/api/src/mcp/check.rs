@@ -304,6 +304,11 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
 }
 
 impl Outcome {
+    /// `down` before any request was made (the check could not even be set up).
+    pub fn down(error: String) -> Self {
+        Outcome::failed(HealthStatus::Down, Instant::now(), error)
+    }
+
     fn failed(status: HealthStatus, started: Instant, error: String) -> Self {
         Outcome {
             status,

@@ -40,15 +40,7 @@ pub fn target(server: &CheckTarget, sealer: &Sealer) -> Result<Target, String> {
 pub async fn run(http: &reqwest::Client, sealer: &Sealer, server: &CheckTarget) -> Outcome {
     match target(server, sealer) {
         Ok(target) => check::run(http, &target).await,
-        Err(why) => Outcome {
-            status: omni_types::mcp::HealthStatus::Down,
-            latency_ms: 0,
-            error: Some(why),
-            protocol_version: None,
-            server_name: None,
-            server_version: None,
-            tools: None,
-        },
+        Err(why) => Outcome::down(why),
     }
 }
 

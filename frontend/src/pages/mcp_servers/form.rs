@@ -7,7 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use omni_types::mcp::{CreateMcpServer, McpServer, Transport, UpdateMcpServer};
 
-use crate::components::field::TextField;
+use crate::components::field::{CheckboxField, TextField};
 use crate::components::modal::Modal;
 use crate::state::use_api;
 
@@ -345,14 +345,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
                     </div>
                     <p class="muted small">"The value is stored encrypted and never shown again."</p>
                     {has_secret.then(|| view! {
-                        <label class="checkbox">
-                            <input
-                                type="checkbox"
-                                prop:checked=move || clear_header.get()
-                                on:change=move |ev| clear_header.set(event_target_checked(&ev))
-                            />
-                            " Remove the stored auth header"
-                        </label>
+                        <CheckboxField label="Remove the stored auth header" checked=clear_header />
                     })}
                     <div class="form-grid">
                         <TextField id="mcp-timeout" label="Timeout (ms)" kind="number" value=timeout errors=errors("timeout_ms") on_blur=touch("timeout_ms") />
@@ -361,22 +354,8 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
                     </div>
                 </Show>
                 <TextField id="mcp-tags" label="Tags" kind="text" value=tags errors=errors("tags") required=false placeholder=Some("prod, github") on_blur=touch("tags") />
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || approval.get()
-                        on:change=move |ev| approval.set(event_target_checked(&ev))
-                    />
-                    " Require approval of new or changed tools"
-                </label>
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || enabled.get()
-                        on:change=move |ev| enabled.set(event_target_checked(&ev))
-                    />
-                    " Enabled"
-                </label>
+                <CheckboxField label="Require approval of new or changed tools" checked=approval />
+                <CheckboxField label="Enabled" checked=enabled />
                 {move || other_error().map(|e| view! { <p class="inline-error" role="alert">{e.to_string()}</p> })}
                 <div class="modal__actions">
                     <button type="button" class="button button--ghost" on:click=move |_| on_close.run(())>"Cancel"</button>

@@ -10,6 +10,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{PageParams, page};
 use crate::openapi::responses::ValidationFailed;
+use crate::validate;
 
 /// Filters of `GET /api/v1/admins`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -45,11 +46,8 @@ pub async fn list(
         Some("disabled") => Some(true),
         Some(_) => return Err(ApiError::invalid("status", "must be `active` or `disabled`")),
     };
-    let q = filter.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
-    if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters"));
-    }
-    let role = filter.role.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
+    let q = validate::optional_text(filter.q.as_deref(), 200).map_err(|m| ApiError::invalid("q", m))?;
+    let role = validate::optional_text(filter.role.as_deref(), 50).map_err(|m| ApiError::invalid("role", m))?;
     let limit = params.limit()?;
     let after: Option<(String, Uuid)> = params.after()?;
     let rows = admins::list(

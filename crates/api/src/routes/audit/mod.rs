@@ -24,8 +24,8 @@ pub fn parse_filter(raw: Option<&str>) -> Result<AuditFilter, ApiError> {
             continue;
         }
         let text = |max: usize, error: &mut dyn FnMut(&str, &str)| {
-            if value.chars().count() > max {
-                error(&key, &format!("must be at most {max} characters"));
+            if let Err(message) = crate::validate::optional_text(Some(&value), max) {
+                error(&key, &message);
             }
             Some(value.clone())
         };

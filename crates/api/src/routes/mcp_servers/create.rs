@@ -5,11 +5,11 @@ use omni_types::mcp::{CreateMcpServer, McpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Draft, Validate, audit_view, check_header_value};
+use super::{audit_view, seal_header, validate};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
-use crate::db::mcp_servers::{self, WriteError};
+use crate::db::mcp_servers::{self, Fields, WriteError};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::ApiJson;
@@ -36,17 +36,11 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateMcpServer>,
 ) -> ApiResult<(StatusCode, ApiJson<McpServer>)> {
     let mut errors = FieldErrors::new();
-    let secret = match body.auth_header.as_deref() {
-        Some(value) => match check_header_value(value) {
-            Ok(()) => Some(state.sealer.seal(value.as_bytes())),
-            Err(m) => {
-                errors.entry("auth_header".into()).or_default().push(m.into());
-                None
-            }
-        },
-        None => None,
-    };
-    let draft = Draft {
+    let secret = body
+        .auth_header
+        .as_deref()
+        .and_then(|value| seal_header(&state.sealer, value, &mut errors));
+    let draft = Fields {
         name: body.name,
         description: body.description,
         transport: body.transport,
@@ -61,7 +55,7 @@ pub async fn create(
         enabled: body.enabled,
         require_tool_approval: body.require_tool_approval,
     };
-    let fields = draft.validate(&mut errors);
+    let fields = validate(draft, &mut errors);
     let Some(fields) = fields.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };

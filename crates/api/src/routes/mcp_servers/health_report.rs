@@ -16,6 +16,7 @@ use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::openapi::responses::{MalformedBody, NotFound, ValidationFailed};
+use crate::validate;
 
 /// The hub reports the health of a stdio server it runs (an API token with
 /// `mcp:report`). HTTP servers are checked by the admin plane itself.
@@ -48,23 +49,14 @@ pub async fn health_report(
     if report.latency_ms.is_some_and(|l| !(0..=3_600_000).contains(&l)) {
         err("latency_ms", "must be between 0 and 3600000");
     }
-    if report
-        .error
-        .as_ref()
-        .is_some_and(|e| e.chars().count() > 2000 || e.contains('\0'))
-    {
-        err("error", "must be at most 2000 characters, without NUL");
-    }
-    for (field, value) in [
-        ("protocol_version", &report.protocol_version),
-        ("server_name", &report.server_name),
-        ("server_version", &report.server_version),
+    for (field, value, max) in [
+        ("error", &report.error, 2000),
+        ("protocol_version", &report.protocol_version, 200),
+        ("server_name", &report.server_name, 200),
+        ("server_version", &report.server_version, 200),
     ] {
-        if value
-            .as_ref()
-            .is_some_and(|v| v.chars().count() > 200 || v.contains('\0'))
-        {
-            err(field, "must be at most 200 characters, without NUL");
+        if let Err(m) = validate::optional_text(value.as_deref(), max) {
+            err(field, &m);
         }
     }
     let now = Utc::now();

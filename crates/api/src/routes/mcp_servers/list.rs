@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{PageParams, page};
 use crate::openapi::responses::ValidationFailed;
+use crate::validate;
 
 /// Filters and sort of `GET /api/v1/mcp-servers`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -50,10 +51,9 @@ pub async fn list(
     let mut errors = FieldErrors::new();
     let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
     let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    let q = text(filter.q);
-    if q.as_ref().is_some_and(|q| q.chars().count() > 200 || q.contains('\0')) {
-        err("q", "must be at most 200 characters, without NUL".into());
-    }
+    let q = validate::optional_text(filter.q.as_deref(), 200)
+        .map_err(|m| err("q", m))
+        .unwrap_or_default();
     let status = text(filter.status).and_then(|s| s.parse::<HealthStatus>().map_err(|m| err("status", m)).ok());
     let transport = text(filter.transport).and_then(|s| s.parse::<Transport>().map_err(|m| err("transport", m)).ok());
     let sort_label = text(filter.sort).unwrap_or_else(|| "name".into());
@@ -72,10 +72,9 @@ pub async fn list(
             None
         }
     };
-    let tag = text(filter.tag);
-    if tag.as_ref().is_some_and(|t| t.chars().count() > 40 || t.contains('\0')) {
-        err("tag", "must be at most 40 characters, without NUL".into());
-    }
+    let tag = validate::optional_text(filter.tag.as_deref(), 40)
+        .map_err(|m| err("tag", m))
+        .unwrap_or_default();
     let limit = params.limit();
     // The cursor names the order it continues: one from another sort is refused, not
     // misread.

@@ -16,6 +16,7 @@ use omni_types::mcp::{McpServer, Transport};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use crate::crypto::Sealer;
 use crate::db::mcp_servers::Fields;
 use crate::error::{ApiError, FieldErrors};
 
@@ -47,101 +48,92 @@ fn audit_view(s: &McpServer) -> Value {
     })
 }
 
-/// A server's fields as given (create's body, or update's patch laid over the stored
-/// server), before they are checked: the same shape as what is stored.
-pub type Draft = Fields;
-
-/// Checks every field of a draft, collecting all errors, and returns what to store.
-pub trait Validate {
-    fn validate(self, errors: &mut FieldErrors) -> Option<Fields>;
-}
-
-impl Validate for Draft {
-    fn validate(self, errors: &mut FieldErrors) -> Option<Fields> {
-        let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
-        let name = self.name.trim().to_owned();
-        if let Err(m) = check_name(&name) {
-            err("name", m.into());
-        }
-        let description = self.description.trim().to_owned();
-        if description.chars().count() > 2000 || description.contains('\0') {
-            err("description", "must be at most 2000 characters, without NUL".into());
-        }
-        let (url, command, args) = match self.transport {
-            Transport::StreamableHttp => {
-                if self.command.is_some() {
-                    err("command", "is only for `stdio` servers".into());
-                }
-                if !self.args.is_empty() {
-                    err("args", "are only for `stdio` servers".into());
-                }
-                let url = match self.url.as_deref().map(str::trim) {
-                    None | Some("") => {
-                        err("url", "is required for a Streamable HTTP server".into());
-                        None
-                    }
-                    Some(raw) => check_url(raw).map_err(|m| err("url", m)).ok(),
-                };
-                (url, None, Vec::new())
-            }
-            Transport::Stdio => {
-                if self.url.is_some() {
-                    err("url", "is only for `streamable_http` servers".into());
-                }
-                let command = match self.command.as_deref().map(str::trim) {
-                    None | Some("") => {
-                        err("command", "is required for a stdio server".into());
-                        None
-                    }
-                    Some(c) if c.len() > 1024 || c.contains('\0') => {
-                        err("command", "must be at most 1024 characters, without NUL".into());
-                        None
-                    }
-                    Some(c) => Some(c.to_owned()),
-                };
-                if self.args.len() > 64 || self.args.iter().any(|a| a.len() > 1024 || a.contains('\0')) {
-                    err("args", "must be at most 64 arguments of up to 1024 characters".into());
-                }
-                (None, command, self.args)
-            }
-        };
-        let auth_header_name = self.auth_header_name.trim().to_owned();
-        if let Err(m) = check_header_name(&auth_header_name) {
-            err("auth_header_name", m.into());
-        }
-        if !(100..=120_000).contains(&self.timeout_ms) {
-            err("timeout_ms", "must be between 100 and 120000".into());
-        }
-        if !(1..=120_000).contains(&self.degraded_threshold_ms) {
-            err("degraded_threshold_ms", "must be between 1 and 120000".into());
-        } else if self.degraded_threshold_ms >= self.timeout_ms {
-            err("degraded_threshold_ms", "must be below timeout_ms".into());
-        }
-        if !(10..=86_400).contains(&self.check_interval_seconds) {
-            err("check_interval_seconds", "must be between 10 and 86400".into());
-        }
-        let tags = check_tags(&self.tags)
-            .map_err(|m| err("tags", m.into()))
-            .unwrap_or_default();
-        if !errors.is_empty() {
-            return None;
-        }
-        Some(Fields {
-            name,
-            description,
-            transport: self.transport,
-            url,
-            command,
-            args,
-            auth_header_name,
-            timeout_ms: self.timeout_ms,
-            degraded_threshold_ms: self.degraded_threshold_ms,
-            check_interval_seconds: self.check_interval_seconds,
-            tags,
-            enabled: self.enabled,
-            require_tool_approval: self.require_tool_approval,
-        })
+/// Checks every field of a server as given (create's body, or update's patch laid over
+/// the stored server), collecting all errors, and returns what to store.
+pub fn validate(draft: Fields, errors: &mut FieldErrors) -> Option<Fields> {
+    let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
+    let name = draft.name.trim().to_owned();
+    if let Err(m) = check_name(&name) {
+        err("name", m.into());
     }
+    let description = draft.description.trim().to_owned();
+    if description.chars().count() > 2000 || description.contains('\0') {
+        err("description", "must be at most 2000 characters, without NUL".into());
+    }
+    let (url, command, args) = match draft.transport {
+        Transport::StreamableHttp => {
+            if draft.command.is_some() {
+                err("command", "is only for `stdio` servers".into());
+            }
+            if !draft.args.is_empty() {
+                err("args", "are only for `stdio` servers".into());
+            }
+            let url = match draft.url.as_deref().map(str::trim) {
+                None | Some("") => {
+                    err("url", "is required for a Streamable HTTP server".into());
+                    None
+                }
+                Some(raw) => check_url(raw).map_err(|m| err("url", m)).ok(),
+            };
+            (url, None, Vec::new())
+        }
+        Transport::Stdio => {
+            if draft.url.is_some() {
+                err("url", "is only for `streamable_http` servers".into());
+            }
+            let command = match draft.command.as_deref().map(str::trim) {
+                None | Some("") => {
+                    err("command", "is required for a stdio server".into());
+                    None
+                }
+                Some(c) if c.len() > 1024 || c.contains('\0') => {
+                    err("command", "must be at most 1024 characters, without NUL".into());
+                    None
+                }
+                Some(c) => Some(c.to_owned()),
+            };
+            if draft.args.len() > 64 || draft.args.iter().any(|a| a.len() > 1024 || a.contains('\0')) {
+                err("args", "must be at most 64 arguments of up to 1024 characters".into());
+            }
+            (None, command, draft.args)
+        }
+    };
+    let auth_header_name = draft.auth_header_name.trim().to_owned();
+    if let Err(m) = check_header_name(&auth_header_name) {
+        err("auth_header_name", m.into());
+    }
+    if !(100..=120_000).contains(&draft.timeout_ms) {
+        err("timeout_ms", "must be between 100 and 120000".into());
+    }
+    if !(1..=120_000).contains(&draft.degraded_threshold_ms) {
+        err("degraded_threshold_ms", "must be between 1 and 120000".into());
+    } else if draft.degraded_threshold_ms >= draft.timeout_ms {
+        err("degraded_threshold_ms", "must be below timeout_ms".into());
+    }
+    if !(10..=86_400).contains(&draft.check_interval_seconds) {
+        err("check_interval_seconds", "must be between 10 and 86400".into());
+    }
+    let tags = check_tags(&draft.tags)
+        .map_err(|m| err("tags", m.into()))
+        .unwrap_or_default();
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(Fields {
+        name,
+        description,
+        transport: draft.transport,
+        url,
+        command,
+        args,
+        auth_header_name,
+        timeout_ms: draft.timeout_ms,
+        degraded_threshold_ms: draft.degraded_threshold_ms,
+        check_interval_seconds: draft.check_interval_seconds,
+        tags,
+        enabled: draft.enabled,
+        require_tool_approval: draft.require_tool_approval,
+    })
 }
 
 fn check_name(name: &str) -> Result<(), &'static str> {
@@ -208,6 +200,17 @@ fn check_header_name(name: &str) -> Result<(), &'static str> {
         return Err("is set by the MCP transport itself");
     }
     Ok(())
+}
+
+/// The auth header value of a request, sealed for storage; a bad one is a field error.
+fn seal_header(sealer: &Sealer, value: &str, errors: &mut FieldErrors) -> Option<Vec<u8>> {
+    match check_header_value(value) {
+        Ok(()) => Some(sealer.seal(value.as_bytes())),
+        Err(m) => {
+            errors.entry("auth_header".into()).or_default().push(m.into());
+            None
+        }
+    }
 }
 
 /// An auth header value: printable, at most 4096 characters.

@@ -11,6 +11,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::json::{ApiJson, ApiPath};
 use crate::http::pagination::{PageParams, page};
 use crate::openapi::responses::{NotFound, ValidationFailed};
+use crate::validate;
 
 /// Filters of `GET /api/v1/mcp-servers/{id}/tools`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -40,10 +41,7 @@ pub async fn tools(
     Query(filter): Query<ToolFilter>,
     Query(params): Query<PageParams>,
 ) -> ApiResult<ApiJson<Page<McpTool>>> {
-    let q = filter.q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty());
-    if q.as_ref().is_some_and(|q| q.chars().count() > 200 || q.contains('\0')) {
-        return Err(ApiError::invalid("q", "must be at most 200 characters, without NUL"));
-    }
+    let q = validate::optional_text(filter.q.as_deref(), 200).map_err(|m| ApiError::invalid("q", m))?;
     let status = match filter.status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(s.parse::<ToolStatus>().map_err(|m| ApiError::invalid("status", m))?),

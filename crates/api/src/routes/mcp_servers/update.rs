@@ -4,11 +4,11 @@ use omni_types::mcp::{McpServer, UpdateMcpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{Draft, Validate, audit_view, check_header_value, not_found};
+use super::{audit_view, not_found, seal_header, validate};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
-use crate::db::mcp_servers::{self, Secret, WriteError};
+use crate::db::mcp_servers::{self, Fields, Secret, WriteError};
 use crate::db::mcp_tools;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
@@ -47,17 +47,11 @@ pub async fn update(
     let secret = match &patch.auth_header {
         None => Secret::Keep,
         Some(None) => Secret::Clear,
-        Some(Some(value)) => match check_header_value(value) {
-            Ok(()) => Secret::Set(state.sealer.seal(value.as_bytes())),
-            Err(m) => {
-                errors.entry("auth_header".into()).or_default().push(m.into());
-                Secret::Keep
-            }
-        },
+        Some(Some(value)) => seal_header(&state.sealer, value, &mut errors).map_or(Secret::Keep, Secret::Set),
     };
     let transport = patch.transport.unwrap_or(before.transport);
     let same_transport = transport == before.transport;
-    let draft = Draft {
+    let draft = Fields {
         name: patch.name.clone().unwrap_or_else(|| before.name.clone()),
         description: patch.description.clone().unwrap_or_else(|| before.description.clone()),
         transport,
@@ -87,7 +81,7 @@ pub async fn update(
         enabled: patch.enabled.unwrap_or(before.enabled),
         require_tool_approval: patch.require_tool_approval.unwrap_or(before.require_tool_approval),
     };
-    let fields = draft.validate(&mut errors);
+    let fields = validate(draft, &mut errors);
     // A stored secret is for the host it was given for: a writer who cannot read it must
     // not be able to send it elsewhere by changing the URL.
     if let Some(fields) = &fields
