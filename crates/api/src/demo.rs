@@ -30,6 +30,7 @@ pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
         degraded_threshold_ms: 1_000,
         check_interval_seconds: 30,
         tags: vec!["demo".into()],
+        organization_id: None,
         enabled: true,
         require_tool_approval: false,
     };

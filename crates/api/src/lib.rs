@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod hub_access;
 pub mod jobs;
 pub mod mcp;
 pub mod openapi;

@@ -36,6 +36,8 @@ use crate::auth::access::BEARER_SCHEME;
         (name = "api-tokens", description = "Tokens for integrators, scoped to their creator's permissions"),
         (name = "audit", description = "The admin audit log: search, export, tamper check"),
         (name = "mcp-servers", description = "MCP servers: registry, live health, discovered tools and their changes"),
+        (name = "organizations", description = "Organizations (tenants): plans, settings overrides, suspension"),
+        (name = "users", description = "Hub users, their grants on MCP servers, and what they may call"),
     )
 )]
 pub struct ApiDoc;

@@ -7,7 +7,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::{admins, api_tokens, audit, auth, authz, mcp_servers as mcp, roles};
+use crate::routes::{admins, api_tokens, audit, auth, authz, hub_users as users, mcp_servers as mcp, orgs, roles};
 use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
@@ -21,6 +21,12 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         needs(Permission::McpRead),
         needs(Permission::McpWrite),
         needs(Permission::McpReport),
+    );
+    let (orgs_read, orgs_write) = (needs(Permission::OrgsRead), needs(Permission::OrgsWrite));
+    let (users_read, users_write, users_authorize) = (
+        needs(Permission::UsersRead),
+        needs(Permission::UsersWrite),
+        needs(Permission::UsersAuthorize),
     );
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Sessions
@@ -69,6 +75,27 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(mcp_read, routes!(mcp::tools::tools)))
         .routes(guard(mcp_read, routes!(mcp::tool_changes::list)))
         .routes(guard(mcp_write, routes!(mcp::tool_changes::decide)))
+        // Organizations
+        .routes(guard(orgs_read, routes!(orgs::list::list)))
+        .routes(guard(orgs_write, routes!(orgs::create::create)))
+        .routes(guard(orgs_read, routes!(orgs::get::get)))
+        .routes(guard(orgs_write, routes!(orgs::update::update)))
+        .routes(guard(orgs_write, routes!(orgs::delete::delete)))
+        .routes(guard(orgs_read, routes!(orgs::impact::impact)))
+        .routes(guard(orgs_write, routes!(orgs::status::suspend)))
+        .routes(guard(orgs_write, routes!(orgs::status::activate)))
+        .routes(guard(orgs_read, routes!(orgs::status::history)))
+        // Hub users and what they may call
+        .routes(guard(users_read, routes!(users::list::list)))
+        .routes(guard(users_write, routes!(users::create::create)))
+        .routes(guard(users_write, routes!(users::import::import)))
+        .routes(guard(users_read, routes!(users::get::get)))
+        .routes(guard(users_write, routes!(users::update::update)))
+        .routes(guard(users_write, routes!(users::delete::delete)))
+        .routes(guard(users_read, routes!(users::permissions::list)))
+        .routes(guard(users_write, routes!(users::permissions::replace)))
+        .routes(guard(users_read, routes!(users::effective::effective)))
+        .routes(guard(users_authorize, routes!(authz::can_call::can_call)))
         .split_for_parts()
 }
 

@@ -235,8 +235,110 @@ async fn scenario(app: &TestApp, owner: &str, method: &str, path: &str) -> Optio
                 .bearer_auth(owner)
                 .json(&json!({ "status": "approved" }))
         }
+        ("POST", "/api/v1/organizations") => c
+            .post(app.url(path))
+            .bearer_auth(owner)
+            .json(&json!({ "name": "Fresh", "slug": "fresh" })),
+        ("PATCH", "/api/v1/organizations/{id}") | ("DELETE", "/api/v1/organizations/{id}") => {
+            let id = organization(app, owner).await;
+            let org = url(format!("/api/v1/organizations/{id}"));
+            match method {
+                "PATCH" => c.patch(org).bearer_auth(owner).json(&json!({ "plan": "team" })),
+                _ => c.delete(org).bearer_auth(owner),
+            }
+        }
+        ("POST", "/api/v1/organizations/{id}/suspend") => {
+            let id = organization(app, owner).await;
+            c.post(url(format!("/api/v1/organizations/{id}/suspend")))
+                .bearer_auth(owner)
+                .json(&json!({ "reason": "unpaid invoice" }))
+        }
+        ("POST", "/api/v1/organizations/{id}/activate") => {
+            let id = organization(app, owner).await;
+            c.post(url(format!("/api/v1/organizations/{id}/suspend")))
+                .bearer_auth(owner)
+                .json(&json!({ "reason": "unpaid invoice" }))
+                .send()
+                .await
+                .unwrap();
+            c.post(url(format!("/api/v1/organizations/{id}/activate")))
+                .bearer_auth(owner)
+                .json(&json!({ "reason": "paid" }))
+        }
+        ("POST", "/api/v1/users") => {
+            let org = organization(app, owner).await;
+            c.post(app.url(path))
+                .bearer_auth(owner)
+                .json(&json!({ "name": "Ada", "email": "ada@example.com", "organization_id": org }))
+        }
+        ("PATCH", "/api/v1/users/{id}")
+        | ("DELETE", "/api/v1/users/{id}")
+        | ("PUT", "/api/v1/users/{id}/permissions") => {
+            let org = organization(app, owner).await;
+            let id = hub_user(app, owner, &org).await;
+            match (method, path) {
+                ("PATCH", _) => c
+                    .patch(url(format!("/api/v1/users/{id}")))
+                    .bearer_auth(owner)
+                    .json(&json!({ "enabled": false })),
+                ("DELETE", _) => c.delete(url(format!("/api/v1/users/{id}"))).bearer_auth(owner),
+                _ => {
+                    let server = mcp_server(app, owner, json!({ "transport": "stdio", "command": "npx" })).await;
+                    c.put(url(format!("/api/v1/users/{id}/permissions")))
+                        .bearer_auth(owner)
+                        .json(&json!({ "grants": [{ "server_id": server, "tools": ["*"] }] }))
+                }
+            }
+        }
+        ("POST", "/api/v1/users/import") => {
+            let org = organization(app, owner).await;
+            let slug: String = sqlx::query_scalar("SELECT slug FROM organizations WHERE id = $1::uuid")
+                .bind(&org)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            c.post(app.url(path))
+                .bearer_auth(owner)
+                .header("content-type", "text/csv")
+                .body(format!(
+                    "email,name,organization\nimported@example.com,Imported,{slug}\n"
+                ))
+        }
         _ => return None,
     })
+}
+
+/// Creates an organization with a fresh slug; returns its id.
+async fn organization(app: &TestApp, owner: &str) -> String {
+    let slug = format!("org-{}", uuid::Uuid::now_v7().simple());
+    let created: Value = app
+        .client
+        .post(app.url("/api/v1/organizations"))
+        .bearer_auth(owner)
+        .json(&json!({ "name": slug, "slug": slug }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
+/// Creates a hub user in `org`; returns its id.
+async fn hub_user(app: &TestApp, owner: &str, org: &str) -> String {
+    let created: Value = app
+        .client
+        .post(app.url("/api/v1/users"))
+        .bearer_auth(owner)
+        .json(&json!({ "name": "Grace", "email": "grace@example.com", "organization_id": org }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    created["id"].as_str().unwrap().to_owned()
 }
 
 /// Registers an MCP server with a fresh name and `fields`; returns its id.

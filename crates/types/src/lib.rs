@@ -6,14 +6,17 @@
 pub mod admins;
 pub mod audit;
 pub mod auth;
+pub mod hub_users;
 pub mod mcp;
 pub mod mfa;
+pub mod orgs;
 pub mod page;
 pub mod paths;
 pub mod permissions;
 pub mod problem;
 pub mod rbac;
 pub mod tokens;
+mod wire;
 
 pub use page::Page;
 pub use permissions::Permission;

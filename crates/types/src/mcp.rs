@@ -1,44 +1,13 @@
 //! MCP servers, their health and their tools (SPEC MCP-1..4).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-        pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $wire)] $variant,)+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire,)+ }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($wire => Ok($name::$variant),)+
-                    _ => Err(format!("must be one of: {}", [$($wire),+].join(", "))),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
+use crate::orgs::OrgRef;
+use crate::wire::present;
+use crate::wire_enum;
 
 wire_enum! {
     /// How the hub talks to the server.
@@ -132,6 +101,8 @@ pub struct McpServer {
     pub degraded_threshold_ms: i32,
     pub check_interval_seconds: i32,
     pub tags: Vec<String>,
+    /// The organization that owns the server (only its users may call it); `null`: global.
+    pub organization: Option<OrgRef>,
     pub enabled: bool,
     pub require_tool_approval: bool,
     pub status: HealthStatus,
@@ -184,6 +155,9 @@ pub struct CreateMcpServer {
     pub check_interval_seconds: Option<i32>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// Owning organization; absent or `null`: a global server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<Uuid>,
     #[serde(default = "yes")]
     pub enabled: bool,
     #[serde(default)]
@@ -224,15 +198,15 @@ pub struct UpdateMcpServer {
     pub check_interval_seconds: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// An organization id, or `null` to make the server global. Grants of users outside
+    /// the new owner are dropped.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Uuid>))]
+    pub organization_id: Option<Option<Uuid>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_tool_approval: Option<bool>,
-}
-
-/// A field that is present (even as `null`) becomes `Some(..)`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
 }
 
 /// One health check or hub report.
@@ -339,4 +313,6 @@ pub struct DeleteImpact {
     pub tool_count: i64,
     pub health_check_count: i64,
     pub pending_tool_changes: i64,
+    /// Hub users holding a grant on the server (their grants go with it).
+    pub users_with_grants: i64,
 }

@@ -91,3 +91,38 @@ pub fn mcp_server_tool_changes(id: uuid::Uuid) -> String {
 pub fn mcp_server_tool_change(id: uuid::Uuid, change: uuid::Uuid) -> String {
     format!("{MCP_SERVERS}/{id}/tool-changes/{change}")
 }
+
+pub const ORGANIZATIONS: &str = "/api/v1/organizations";
+
+/// One organization.
+pub fn organization(id: uuid::Uuid) -> String {
+    format!("{ORGANIZATIONS}/{id}")
+}
+pub fn organization_suspend(id: uuid::Uuid) -> String {
+    format!("{ORGANIZATIONS}/{id}/suspend")
+}
+pub fn organization_activate(id: uuid::Uuid) -> String {
+    format!("{ORGANIZATIONS}/{id}/activate")
+}
+pub fn organization_status_history(id: uuid::Uuid) -> String {
+    format!("{ORGANIZATIONS}/{id}/status-history")
+}
+pub fn organization_impact(id: uuid::Uuid) -> String {
+    format!("{ORGANIZATIONS}/{id}/impact")
+}
+
+pub const USERS: &str = "/api/v1/users";
+pub const USERS_IMPORT: &str = "/api/v1/users/import";
+pub const AUTHZ_CAN_CALL: &str = "/api/v1/authz/can-call";
+
+/// One hub user.
+pub fn user(id: uuid::Uuid) -> String {
+    format!("{USERS}/{id}")
+}
+/// A hub user's grants (GET, PUT).
+pub fn user_permissions(id: uuid::Uuid) -> String {
+    format!("{USERS}/{id}/permissions")
+}
+pub fn user_effective_permissions(id: uuid::Uuid) -> String {
+    format!("{USERS}/{id}/effective-permissions")
+}

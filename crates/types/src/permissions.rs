@@ -48,6 +48,7 @@ permissions! {
     McpReport => "mcp:report", "Report the health of hub-run (stdio) MCP servers (the hub)";
     UsersRead => "users:read", "See hub users and their permissions";
     UsersWrite => "users:write", "Create, edit and import hub users and their permissions";
+    UsersAuthorize => "users:authorize", "Ask whether a hub user may call a tool (the hub, before each call)";
     OrgsRead => "orgs:read", "See organizations and open their dashboards";
     OrgsWrite => "orgs:write", "Edit, suspend and activate organizations";
     TelemetryRead => "telemetry:read", "Read usage, cost and performance analytics";

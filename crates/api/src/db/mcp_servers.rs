@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use omni_types::mcp::{DeleteImpact, HealthStatus, McpServer, Transport};
+use omni_types::orgs::{OrgRef, OrgStatus};
 use sqlx::{PgConnection, PgExecutor, Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -18,8 +19,10 @@ const SELECT: &str = "SELECT s.id, s.name, s.description, s.transport, s.url, s.
         (SELECT count(*) FROM mcp_tools t WHERE t.server_id = s.id) AS tool_count,
         (SELECT count(*) FROM mcp_tool_changes c WHERE c.server_id = s.id AND c.status = 'pending')
             AS pending_tool_changes,
-        s.created_at, s.updated_at
-    FROM mcp_servers s";
+        s.created_at, s.updated_at,
+        o.id AS org_id, o.slug AS org_slug, o.name AS org_name, o.status AS org_status,
+        o.status_reason AS org_status_reason, o.status_changed_at AS org_status_changed_at
+    FROM mcp_servers s LEFT JOIN organizations o ON o.id = s.organization_id";
 
 /// The effective status, as `SELECT` computes it (for filters and sorting).
 const STATUS_SQL: &str = "(CASE WHEN s.enabled THEN s.health_status ELSE 'disabled' END)";
@@ -53,6 +56,12 @@ struct Row {
     pending_tool_changes: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    org_id: Option<Uuid>,
+    org_slug: Option<String>,
+    org_name: Option<String>,
+    org_status: Option<String>,
+    org_status_reason: Option<String>,
+    org_status_changed_at: Option<DateTime<Utc>>,
 }
 
 impl From<Row> for McpServer {
@@ -72,6 +81,14 @@ impl From<Row> for McpServer {
             degraded_threshold_ms: r.degraded_threshold_ms,
             check_interval_seconds: r.check_interval_seconds,
             tags: r.tags,
+            organization: r.org_id.map(|id| OrgRef {
+                id,
+                slug: r.org_slug.unwrap_or_default(),
+                name: r.org_name.unwrap_or_default(),
+                status: r.org_status.and_then(|s| s.parse().ok()).unwrap_or(OrgStatus::Active),
+                status_reason: r.org_status_reason,
+                status_changed_at: r.org_status_changed_at,
+            }),
             enabled: r.enabled,
             require_tool_approval: r.require_tool_approval,
             status: r.status.parse().unwrap_or(HealthStatus::Unknown),
@@ -104,6 +121,7 @@ pub struct Fields {
     pub degraded_threshold_ms: i32,
     pub check_interval_seconds: i32,
     pub tags: Vec<String>,
+    pub organization_id: Option<Uuid>,
     pub enabled: bool,
     pub require_tool_approval: bool,
 }
@@ -135,8 +153,8 @@ pub async fn insert(conn: &mut PgConnection, id: Uuid, f: &Fields, sealed: Optio
     sqlx::query!(
         "INSERT INTO mcp_servers (id, name, description, transport, url, command, args, auth_header_name,
                                   auth_header_sealed, timeout_ms, degraded_threshold_ms, check_interval_seconds,
-                                  tags, enabled, require_tool_approval)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                                  tags, enabled, require_tool_approval, organization_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         id,
         f.name,
         f.description,
@@ -151,7 +169,8 @@ pub async fn insert(conn: &mut PgConnection, id: Uuid, f: &Fields, sealed: Optio
         f.check_interval_seconds,
         &f.tags,
         f.enabled,
-        f.require_tool_approval
+        f.require_tool_approval,
+        f.organization_id
     )
     .execute(conn)
     .await
@@ -178,7 +197,7 @@ pub async fn update(
                 auth_header_name = $8,
                 auth_header_sealed = CASE WHEN $9 THEN auth_header_sealed ELSE $10 END,
                 timeout_ms = $11, degraded_threshold_ms = $12, check_interval_seconds = $13, tags = $14,
-                enabled = $15, require_tool_approval = $16,
+                enabled = $15, require_tool_approval = $16, organization_id = $18,
                 next_check_at = CASE WHEN $17 THEN now() ELSE next_check_at END,
                 consecutive_failures = CASE WHEN $17 THEN 0 ELSE consecutive_failures END,
                 updated_at = now()
@@ -199,7 +218,8 @@ pub async fn update(
         &f.tags,
         f.enabled,
         f.require_tool_approval,
-        recheck
+        recheck,
+        f.organization_id
     )
     .execute(conn)
     .await
@@ -238,7 +258,8 @@ pub async fn impact(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<De
                   (SELECT count(*) FROM mcp_tools t WHERE t.server_id = s.id) AS "tool_count!",
                   (SELECT count(*) FROM mcp_health_checks h WHERE h.server_id = s.id) AS "health_check_count!",
                   (SELECT count(*) FROM mcp_tool_changes c WHERE c.server_id = s.id AND c.status = 'pending')
-                      AS "pending_tool_changes!"
+                      AS "pending_tool_changes!",
+                  (SELECT count(*) FROM hub_user_grants g WHERE g.server_id = s.id) AS "users_with_grants!"
            FROM mcp_servers s WHERE s.id = $1"#,
         id
     )
@@ -281,6 +302,18 @@ pub struct ListFilter {
     pub tag: Option<String>,
     pub enabled: Option<bool>,
     pub transport: Option<Transport>,
+    pub organization: Option<OrgScope>,
+}
+
+/// The organization filter of the server list.
+#[derive(Debug, Clone, Copy)]
+pub enum OrgScope {
+    /// Servers without an owner.
+    Global,
+    /// Servers this organization owns.
+    Owned(Uuid),
+    /// Servers this organization's users can see: global ones and its own.
+    VisibleTo(Uuid),
 }
 
 pub async fn list(
@@ -312,18 +345,21 @@ pub async fn list(
     if let Some(transport) = f.transport {
         q.push(" AND s.transport = ").push_bind(transport.as_str());
     }
-    let (key, cast) = sort.key();
-    let (cmp, order) = if descending { ("<", "DESC") } else { (">", "ASC") };
-    if let Some((value, id)) = after {
-        q.push(format_args!(" AND ({key}, s.id) {cmp} ("))
-            .push_bind(value)
-            .push(cast)
-            .push(", ")
-            .push_bind(id)
-            .push(")");
+    match f.organization {
+        None => {}
+        Some(OrgScope::Global) => {
+            q.push(" AND s.organization_id IS NULL");
+        }
+        Some(OrgScope::Owned(org)) => {
+            q.push(" AND s.organization_id = ").push_bind(org);
+        }
+        Some(OrgScope::VisibleTo(org)) => {
+            q.push(" AND (s.organization_id IS NULL OR s.organization_id = ")
+                .push_bind(org)
+                .push(")");
+        }
     }
-    q.push(format_args!(" ORDER BY {key} {order}, s.id {order} LIMIT "))
-        .push_bind(limit);
+    super::keyset(&mut q, sort.key(), "s.id", descending, after, limit);
     let rows = q.build_query_as::<Row>().fetch_all(db).await?;
     Ok(rows.into_iter().map(McpServer::from).collect())
 }

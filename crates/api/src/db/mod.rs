@@ -5,11 +5,14 @@ pub mod admins;
 pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
+pub mod hub_grants;
+pub mod hub_users;
 pub mod login_attempts;
 pub mod mcp_health;
 pub mod mcp_servers;
 pub mod mcp_tools;
 pub mod mfa;
+pub mod orgs;
 pub mod refresh_tokens;
 pub mod roles;
 
@@ -39,4 +42,28 @@ pub fn contains_pattern(s: &str) -> String {
 /// A LIKE pattern matching values that start with `s`.
 pub fn prefix_pattern(s: &str) -> String {
     format!("{}%", like_escape(s))
+}
+
+/// Appends the keyset condition (rows after `after` in this order) and the ORDER BY and
+/// LIMIT of a list sorted on `(key, id)`. `key` is a (SQL expression, cast) pair: the
+/// cursor value binds as text and is cast to the key's type.
+pub fn keyset(
+    q: &mut sqlx::QueryBuilder<sqlx::Postgres>,
+    (key, cast): (&str, &str),
+    id: &str,
+    descending: bool,
+    after: Option<(String, uuid::Uuid)>,
+    limit: i64,
+) {
+    let (cmp, order) = if descending { ("<", "DESC") } else { (">", "ASC") };
+    if let Some((value, after_id)) = after {
+        q.push(format_args!(" AND ({key}, {id}) {cmp} ("))
+            .push_bind(value)
+            .push(cast)
+            .push(", ")
+            .push_bind(after_id)
+            .push(")");
+    }
+    q.push(format_args!(" ORDER BY {key} {order}, {id} {order} LIMIT "))
+        .push_bind(limit);
 }

@@ -61,3 +61,53 @@ pub fn page<T, K: serde::Serialize>(mut rows: Vec<T>, limit: u32, key: impl Fn(&
         next_cursor,
     }
 }
+
+/// A list's `sort` parameter: one of `labels`, optionally prefixed with `-` for
+/// descending; `None` picks the first label.
+pub fn parse_sort<S: Copy>(raw: Option<&str>, labels: &[(&'static str, S)]) -> Result<(String, S, bool), String> {
+    let label = raw.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(labels[0].0);
+    let (descending, key) = match label.strip_prefix('-') {
+        Some(key) => (true, key),
+        None => (false, label),
+    };
+    match labels.iter().find(|(name, _)| *name == key) {
+        Some((_, sort)) => Ok((label.to_owned(), *sort, descending)),
+        None => {
+            let names: Vec<String> = labels.iter().map(|(name, _)| format!("`{name}`")).collect();
+            Err(format!("must be {}, optionally prefixed with `-`", names.join(", ")))
+        }
+    }
+}
+
+impl PageParams {
+    /// The position of a list sorted by `sort_label`, from a cursor that names its sort
+    /// (one from another order is refused, not misread); `time` keys must parse as times.
+    pub fn after_sorted(&self, sort_label: &str, time: bool) -> Result<Option<(String, uuid::Uuid)>, ApiError> {
+        match self.after::<(String, String, uuid::Uuid)>()? {
+            None => Ok(None),
+            Some((label, value, id)) if label == sort_label => {
+                if time && chrono::DateTime::parse_from_rfc3339(&value).is_err() {
+                    return Err(ApiError::invalid("cursor", "is not a cursor from this list"));
+                }
+                Ok(Some((value, id)))
+            }
+            Some(_) => Err(ApiError::invalid(
+                "cursor",
+                "belongs to another sort order: start again from the first page",
+            )),
+        }
+    }
+}
+
+/// A page of a list sorted by `sort_label`, with cursors that name it.
+pub fn sorted_page<T>(
+    rows: Vec<T>,
+    limit: u32,
+    sort_label: &str,
+    key: impl Fn(&T) -> (String, uuid::Uuid),
+) -> omni_types::Page<T> {
+    page(rows, limit, |row| {
+        let (value, id) = key(row);
+        (sort_label.to_owned(), value, id)
+    })
+}

@@ -6,5 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod health;
+pub mod hub_users;
 pub mod mcp_servers;
+pub mod orgs;
 pub mod roles;

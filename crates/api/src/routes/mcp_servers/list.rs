@@ -6,7 +6,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::app::AppState;
-use crate::db::mcp_servers::{self, ListFilter, Sort};
+use crate::db::mcp_servers::{self, ListFilter, OrgScope, Sort};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::json::ApiJson;
 use crate::http::pagination::{PageParams, page};
@@ -27,6 +27,10 @@ pub struct McpServerFilter {
     pub enabled: Option<bool>,
     /// `streamable_http` or `stdio`.
     pub transport: Option<String>,
+    /// Servers this organization (an id) owns, or `global` for servers without an owner.
+    pub organization: Option<String>,
+    /// Servers the users of this organization (an id) can see: global ones and its own.
+    pub visible_to: Option<Uuid>,
     /// `name` (default), `created_at` or `status`; prefix `-` for descending. Status is a
     /// live value: a server whose status changes between two pages may move across them.
     pub sort: Option<String>,
@@ -75,6 +79,22 @@ pub async fn list(
     let tag = validate::optional_text(filter.tag.as_deref(), 40)
         .map_err(|m| err("tag", m))
         .unwrap_or_default();
+    let organization = match (text(filter.organization), filter.visible_to) {
+        (Some(_), Some(_)) => {
+            err("visible_to", "cannot be combined with `organization`".into());
+            None
+        }
+        (None, Some(org)) => Some(OrgScope::VisibleTo(org)),
+        (Some(org), None) if org == "global" => Some(OrgScope::Global),
+        (Some(org), None) => match org.parse::<Uuid>() {
+            Ok(org) => Some(OrgScope::Owned(org)),
+            Err(_) => {
+                err("organization", "must be an organization id or `global`".into());
+                None
+            }
+        },
+        (None, None) => None,
+    };
     let limit = params.limit();
     // The cursor names the order it continues: one from another sort is refused, not
     // misread.
@@ -104,6 +124,7 @@ pub async fn list(
         tag,
         enabled: filter.enabled,
         transport,
+        organization,
     };
     let rows = mcp_servers::list(&state.db, &filter, sort, after, i64::from(limit) + 1).await?;
     Ok(ApiJson(page(rows, limit, |s| {

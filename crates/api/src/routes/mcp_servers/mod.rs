@@ -37,6 +37,19 @@ fn not_found(id: Uuid) -> ApiError {
     ApiError::NotFound(format!("No MCP server {id}."))
 }
 
+/// The owning organization must exist.
+async fn check_owner(db: &sqlx::PgPool, owner: Option<Uuid>, errors: &mut FieldErrors) -> sqlx::Result<()> {
+    if let Some(org) = owner
+        && crate::db::orgs::reference(db, org).await?.is_none()
+    {
+        errors
+            .entry("organization_id".into())
+            .or_default()
+            .push("names no organization".into());
+    }
+    Ok(())
+}
+
 /// A server as the audit log shows it: its configuration, never secrets or live health.
 fn audit_view(s: &McpServer) -> Value {
     json!({
@@ -44,7 +57,8 @@ fn audit_view(s: &McpServer) -> Value {
         "command": s.command, "args": s.args, "auth_header_name": s.auth_header_name,
         "auth_header_set": s.auth_header_set, "timeout_ms": s.timeout_ms,
         "degraded_threshold_ms": s.degraded_threshold_ms, "check_interval_seconds": s.check_interval_seconds,
-        "tags": s.tags, "enabled": s.enabled, "require_tool_approval": s.require_tool_approval,
+        "tags": s.tags, "organization_id": s.organization.as_ref().map(|o| o.id), "enabled": s.enabled,
+        "require_tool_approval": s.require_tool_approval,
     })
 }
 
@@ -131,6 +145,7 @@ pub fn validate(draft: Fields, errors: &mut FieldErrors) -> Option<Fields> {
         degraded_threshold_ms: draft.degraded_threshold_ms,
         check_interval_seconds: draft.check_interval_seconds,
         tags,
+        organization_id: draft.organization_id,
         enabled: draft.enabled,
         require_tool_approval: draft.require_tool_approval,
     })

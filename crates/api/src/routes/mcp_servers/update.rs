@@ -4,12 +4,12 @@ use omni_types::mcp::{McpServer, UpdateMcpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{audit_view, not_found, seal_header, validate};
+use super::{audit_view, check_owner, not_found, seal_header, validate};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::mcp_servers::{self, Fields, Secret, WriteError};
-use crate::db::mcp_tools;
+use crate::db::{hub_grants, mcp_tools};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::{ApiJson, ApiPath};
@@ -78,9 +78,13 @@ pub async fn update(
         degraded_threshold_ms: patch.degraded_threshold_ms.unwrap_or(before.degraded_threshold_ms),
         check_interval_seconds: patch.check_interval_seconds.unwrap_or(before.check_interval_seconds),
         tags: patch.tags.clone().unwrap_or_else(|| before.tags.clone()),
+        organization_id: patch
+            .organization_id
+            .unwrap_or_else(|| before.organization.as_ref().map(|o| o.id)),
         enabled: patch.enabled.unwrap_or(before.enabled),
         require_tool_approval: patch.require_tool_approval.unwrap_or(before.require_tool_approval),
     };
+    check_owner(&state.db, draft.organization_id, &mut errors).await?;
     let fields = validate(draft, &mut errors);
     // A stored secret is for the host it was given for: a writer who cannot read it must
     // not be able to send it elsewhere by changing the URL.
@@ -112,6 +116,13 @@ pub async fn update(
             },
             WriteError::Db(e) => e.into(),
         })?;
+    // A server that moves to an organization serves only its users from now on.
+    let grants_dropped = match fields.organization_id {
+        Some(owner) if before.organization.as_ref().map(|o| o.id) != Some(owner) => {
+            hub_grants::drop_outside(&mut tx, id, owner).await?
+        }
+        _ => 0,
+    };
     // Approval turned off: what waited is approved by the admin who turned it off.
     let approved_on_release = if before.require_tool_approval && !fields.require_tool_approval {
         mcp_tools::approve_all_pending(&mut tx, id, principal.admin_id).await?
@@ -135,7 +146,7 @@ pub async fn update(
         resource_type: "mcp_server",
         resource_id: Some(id.to_string()),
         details: json!({ "before": audit_view(&before), "after": audit_view(&after), "auth_header": auth_header,
-                         "tool_changes_approved": approved_on_release }),
+                         "tool_changes_approved": approved_on_release, "grants_dropped": grants_dropped }),
     };
     audit::record(&mut *tx, entry, &meta).await?;
     tx.commit().await?;
