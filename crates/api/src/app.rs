@@ -17,6 +17,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::access_cache::AccessCache;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::crypto::Sealer;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub sealer: Sealer,
     /// The HTTP client of MCP health checks (one pool for all of them).
     pub mcp_http: reqwest::Client,
+    /// `can-call` facts and API-token credentials in memory (`access_cache`).
+    pub access: Arc<AccessCache>,
     pub started_at: Instant,
 }
 
@@ -48,6 +51,7 @@ impl AppState {
             jwt: Arc::new(jwt),
             sealer,
             mcp_http: crate::mcp::check::http_client(),
+            access: Arc::default(),
             started_at: Instant::now(),
         }
     }
@@ -78,6 +82,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(move |req: Request| spa.clone().serve(req))
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(axum::middleware::from_fn(metrics::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::access_cache::after_writes,
+        ))
         .with_state(state.clone());
 
     let cors = cors_layer(&state.config);
@@ -171,8 +179,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
             http: state.mcp_http.clone(),
             concurrency: state.config.health_concurrency,
         };
-        tokio::spawn(job.run(jobs_stopped))
+        tokio::spawn(job.run(jobs_stopped.clone()))
     });
+    let access_cache = tokio::spawn(state.access.clone().run(state.db.clone(), jobs_stopped));
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
     axum::serve(
@@ -186,6 +195,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(job) = health_job {
         let _ = job.await;
     }
+    let _ = access_cache.await;
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

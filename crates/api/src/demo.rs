@@ -1,5 +1,6 @@
 //! `omni-admin seed-demo`: demo data for a fresh install, so a new user sees live health
-//! and tools at once. Idempotent: what exists is left as it is.
+//! and tools, organizations and their users at once. Idempotent: what exists is left as
+//! it is.
 
 use serde_json::json;
 use sqlx::PgPool;
@@ -7,9 +8,12 @@ use uuid::Uuid;
 
 use crate::db::audit::{self, Actor, Entry};
 use crate::db::mcp_servers::{self, Fields, WriteError};
+use crate::db::{hub_grants, hub_users as user_db, orgs as org_db};
 use crate::http::client::ClientMeta;
 use crate::routes::mcp_servers::validate;
+use omni_types::hub_users::{Grant, HubRole};
 use omni_types::mcp::Transport;
+use omni_types::orgs::{OrgSettings, OrgStatus, Plan};
 
 /// The name the demo MCP server is registered under.
 pub const DEMO_SERVER: &str = "demo";
@@ -57,4 +61,114 @@ pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
     audit::record(&mut *tx, entry, &ClientMeta::default()).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// Demo tenants: (name, slug, plan, monthly budget in cents, suspended because).
+const ORGS: &[(&str, &str, Plan, Option<i64>, Option<&str>)] = &[
+    ("Acme Robotics", "acme", Plan::Business, Some(250_000), None),
+    ("Globex", "globex", Plan::Enterprise, Some(1_000_000), None),
+    (
+        "Initech",
+        "initech",
+        Plan::Free,
+        None,
+        Some("Trial ended: waiting for a signed order form"),
+    ),
+];
+
+/// Demo hub users: (name, organization slug, role, Slack id, tools of the demo server).
+const USERS: &[(&str, &str, HubRole, &str, &[&str])] = &[
+    ("Ada Lovelace", "acme", HubRole::Admin, "U01ADA", &["*"]),
+    (
+        "Grace Hopper",
+        "acme",
+        HubRole::Member,
+        "U01GRACE",
+        &["echo", "word_count"],
+    ),
+    ("Alan Turing", "acme", HubRole::Member, "U01ALAN", &["add"]),
+    ("Edsger Dijkstra", "acme", HubRole::Viewer, "U01EDSGER", &["*"]),
+    ("Barbara Liskov", "globex", HubRole::Admin, "U02BARBARA", &["*"]),
+    (
+        "Ken Thompson",
+        "globex",
+        HubRole::Member,
+        "U02KEN",
+        &["echo", "utc_now"],
+    ),
+    ("Margaret Hamilton", "globex", HubRole::Member, "U02MARGARET", &[]),
+    ("Dennis Ritchie", "initech", HubRole::Member, "U03DENNIS", &["*"]),
+];
+
+/// Fills organizations and hub users (with grants on the demo server), unless there are
+/// organizations already. Returns how many users it added.
+pub async fn seed_tenants(pool: &PgPool) -> anyhow::Result<usize> {
+    let mut tx = pool.begin().await?;
+    let existing: i64 = sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM organizations"#)
+        .fetch_one(&mut *tx)
+        .await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let demo = sqlx::query_scalar!("SELECT id FROM mcp_servers WHERE name = $1", DEMO_SERVER)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let mut org_ids = std::collections::HashMap::new();
+    for (name, slug, plan, budget, suspended) in ORGS {
+        let id = Uuid::now_v7();
+        let fields = org_db::Fields {
+            name: (*name).into(),
+            slug: (*slug).into(),
+            plan: *plan,
+            settings: OrgSettings {
+                monthly_budget_cents: *budget,
+                rate_limit_per_minute: Some(600),
+                allowed_mcp_servers: None,
+            },
+        };
+        org_db::insert(&mut tx, id, &fields).await?;
+        if let Some(reason) = suspended {
+            org_db::set_status(&mut tx, id, OrgStatus::Suspended, reason, None).await?;
+        }
+        org_ids.insert(*slug, id);
+    }
+    let users: Vec<(Uuid, user_db::Fields)> = USERS
+        .iter()
+        .map(|(name, org, role, slack, _)| {
+            let first = name.split(' ').next().unwrap_or(name).to_lowercase();
+            let fields = user_db::Fields {
+                name: (*name).into(),
+                email: format!("{first}@{org}.example"),
+                organization_id: org_ids[org],
+                role: *role,
+                external_ids: [("slack".to_owned(), (*slack).to_owned())].into(),
+                enabled: true,
+            };
+            (Uuid::now_v7(), fields)
+        })
+        .collect();
+    user_db::insert_many(&mut tx, &users).await?;
+    if let Some(server) = demo {
+        for ((id, _), (.., tools)) in users.iter().zip(USERS) {
+            if !tools.is_empty() {
+                let grant = Grant {
+                    server_id: server,
+                    tools: tools.iter().map(|t| (*t).to_owned()).collect(),
+                };
+                hub_grants::replace(&mut tx, *id, &[grant], None).await?;
+            }
+        }
+    }
+    let entry = Entry {
+        actor: Actor::System {
+            label: "seed-demo".into(),
+        },
+        action: "hub_user.imported",
+        resource_type: "hub_user",
+        resource_id: None,
+        details: json!({ "organizations": ORGS.iter().map(|o| o.1).collect::<Vec<_>>(), "created": users.len() }),
+    };
+    audit::record(&mut *tx, entry, &ClientMeta::default()).await?;
+    tx.commit().await?;
+    Ok(users.len())
 }

@@ -1,5 +1,6 @@
 //! Omni Admin API: the control plane of an MCP hub. See `docs/ARCHITECTURE.md`.
 
+pub mod access_cache;
 pub mod app;
 pub mod auth;
 pub mod bootstrap;

@@ -102,7 +102,14 @@ fn main() -> anyhow::Result<()> {
                         omni_admin::demo::DEMO_SERVER
                     );
                 } else {
-                    eprintln!("demo data: already there");
+                    eprintln!(
+                        "demo data: the MCP server `{}` is already there",
+                        omni_admin::demo::DEMO_SERVER
+                    );
+                }
+                match omni_admin::demo::seed_tenants(&pool).await? {
+                    0 => eprintln!("demo data: organizations are already there"),
+                    n => eprintln!("demo data: added 3 organizations and {n} hub users"),
                 }
                 Ok(())
             }

@@ -176,26 +176,35 @@ async fn revoked_expired_or_orphaned_tokens_are_401(pool: PgPool) {
     assert_eq!(list["items"][0]["status"], "revoked");
 
     let (id, secret) = mint(owner.clone()).await;
-    sqlx::query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1::uuid")
-        .bind(&id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.write_behind(async {
+        sqlx::query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE id = $1::uuid")
+            .bind(&id)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    })
+    .await;
     problem(app.get_as("/api/v1/audit", &secret).await, 401).await;
 
     // A token carries its creator's current rights: lose the role, lose the permission;
     // disabled creator, dead token.
     let (_, secret) = mint(ops.clone()).await;
     assert_eq!(app.get_as("/api/v1/audit", &secret).await.status(), 200);
-    sqlx::query("DELETE FROM admin_roles WHERE admin_id = (SELECT id FROM admins WHERE email = 'ops@example.com')")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.write_behind(async {
+        sqlx::query("DELETE FROM admin_roles WHERE admin_id = (SELECT id FROM admins WHERE email = 'ops@example.com')")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    })
+    .await;
     problem(app.get_as("/api/v1/audit", &secret).await, 403).await;
-    sqlx::query("UPDATE admins SET disabled_at = now() WHERE email = 'ops@example.com'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.write_behind(async {
+        sqlx::query("UPDATE admins SET disabled_at = now() WHERE email = 'ops@example.com'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    })
+    .await;
     problem(app.get_as("/api/v1/audit", &secret).await, 401).await;
 
     problem(

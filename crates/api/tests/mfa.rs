@@ -231,11 +231,14 @@ async fn an_owner_resets_a_lost_authenticator(pool: PgPool) {
 }
 
 async fn set_owner_mfa_required(app: &TestApp, required: bool) {
-    sqlx::query("UPDATE roles SET mfa_required = $1 WHERE name = 'owner'")
-        .bind(required)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.write_behind(async {
+        sqlx::query("UPDATE roles SET mfa_required = $1 WHERE name = 'owner'")
+            .bind(required)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    })
+    .await;
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]

@@ -748,3 +748,132 @@ async fn servers_belong_to_organizations(pool: PgPool) {
     assert_eq!(res.status(), 204);
     problem(app.get_as(&format!("/api/v1/users/{ada}"), &token).await, 404).await;
 }
+
+/// The in-memory answers (`access_cache`) and the database's are the same, question by
+/// question, over every rule; a change made behind the API's back is heard through
+/// NOTIFY; and a killed LISTEN connection comes back.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn the_access_cache_agrees_with_the_database(pool: PgPool) {
+    use omni_admin::access_cache::Snapshot;
+    use omni_admin::db::hub_grants;
+    use omni_admin::hub_access::decide;
+
+    let (app, token) = app(pool).await;
+    let acme = org(&app, &token, "acme").await;
+    let beta = org(&app, &token, "beta").await;
+    let tools = mcp_server(&app, &token, "tools", json!({})).await;
+    let other = mcp_server(&app, &token, "other", json!({})).await;
+    let betas = mcp_server(&app, &token, "betas", json!({ "organization_id": beta })).await;
+    let mut users = Vec::new();
+    for (i, (org, role, enabled)) in [
+        (&acme, "member", true),
+        (&acme, "viewer", true),
+        (&acme, "member", false),
+        (&beta, "admin", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = json!({ "name": "U", "email": format!("u{i}@x.test"), "organization_id": org,
+                           "role": role, "enabled": enabled });
+        let id = post(&app, &token, "/api/v1/users", body).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let grants = if *org == beta {
+            json!([{ "server_id": betas, "tools": ["*"] }, { "server_id": other, "tools": ["add"] }])
+        } else {
+            json!([{ "server_id": tools, "tools": ["echo", "ls"] }, { "server_id": other, "tools": ["*"] }])
+        };
+        assert_eq!(grant(&app, &token, &id, grants).await.status(), 200);
+        users.push(id.parse::<uuid::Uuid>().unwrap());
+    }
+    let restrict = json!({ "settings": { "allowed_mcp_servers": [tools] } });
+    let res = app
+        .send_as(
+            "PATCH",
+            &format!("/api/v1/organizations/{acme}"),
+            &token,
+            Some(restrict),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let snapshot = Snapshot::load(&app.pool, 0).await.unwrap();
+    let mut compared = 0;
+    for user in &users {
+        for server in [&tools, &other, &betas] {
+            let id = server.parse::<uuid::Uuid>().unwrap();
+            for tool in ["echo", "add", "ls", "missing"] {
+                let from_db = hub_grants::call_facts(&app.pool, *user, (Some(id), None), tool)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let cached = snapshot.call_facts(*user, (Some(id), None), tool).unwrap();
+                assert_eq!(
+                    decide(&from_db.caller, &from_db.server, tool, from_db.tool),
+                    decide(&cached.caller, &cached.server, tool, cached.tool),
+                    "{user} {server} {tool}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 48);
+
+    // Behind the API's back: the app hears it and answers accordingly.
+    let member = users[0];
+    assert_eq!(
+        can_call(&app, &token, &member.to_string(), &tools, "echo").await.1,
+        "granted"
+    );
+    app.write_behind(async {
+        sqlx::query("UPDATE organizations SET status = 'suspended', status_reason = 'by SQL' WHERE slug = 'acme'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        can_call(&app, &token, &member.to_string(), &tools, "echo").await.1,
+        "organization_suspended"
+    );
+
+    // The LISTEN connection killed: it is re-established (a marker sent afterwards is
+    // heard again).
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                               WHERE query ILIKE 'LISTEN%' AND datname = current_database()) k",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(killed, 1);
+    let mut heard_again = false;
+    for attempt in 0..250 {
+        let marker = format!("after-kill-{attempt}");
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(omni_admin::access_cache::CHANNEL)
+            .bind(&marker)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        if app.access.is_listening() && app.access.last_heard() == marker {
+            heard_again = true;
+            break;
+        }
+    }
+    assert!(heard_again, "the LISTEN connection did not come back");
+    app.write_behind(async {
+        sqlx::query("UPDATE organizations SET status = 'active' WHERE slug = 'acme'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    })
+    .await;
+    assert_eq!(
+        can_call(&app, &token, &member.to_string(), &tools, "echo").await.1,
+        "granted"
+    );
+}

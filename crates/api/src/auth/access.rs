@@ -221,17 +221,31 @@ async fn token_principal(
     ip: Option<std::net::IpAddr>,
 ) -> Result<Principal, ApiError> {
     const INVALID: &str = "The API token is invalid, expired or revoked.";
-    let credential = db::api_tokens::credential(&state.db, prefix)
-        .await?
+    // The hub sends a token with every call: its credential comes from memory while the
+    // access cache is current (`access_cache`), from the database otherwise.
+    let credential = match state.access.credential(prefix) {
+        Some(cached) => cached,
+        None => {
+            let generation = state.access.credential_generation();
+            let read = db::api_tokens::credential(&state.db, prefix).await?;
+            if let Some(generation) = generation {
+                state.access.store_credential(prefix, generation, read.clone());
+            }
+            read
+        }
+    };
+    let credential = credential
         .filter(|c| api_token::matches(&c.secret_hash, secret))
         .ok_or(ApiError::Unauthenticated(INVALID))?;
-    if !credential.usable {
+    if !credential.usable || credential.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
         return Err(ApiError::Unauthenticated(INVALID));
     }
     if credential.creator_must_enrol_mfa {
         return Err(ApiError::MfaEnrolmentRequired);
     }
-    db::api_tokens::touch(&state.db, credential.id, ip).await?;
+    if state.access.should_touch(credential.id) {
+        db::api_tokens::touch(&state.db, credential.id, ip).await?;
+    }
     Ok(Principal {
         admin_id: credential.created_by,
         email: credential.creator_email,

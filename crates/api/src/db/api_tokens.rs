@@ -130,6 +130,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<(Uuid
 }
 
 /// What the route guard needs to authenticate a token.
+#[derive(Debug, Clone)]
 pub struct Credential {
     pub id: Uuid,
     pub name: String,
@@ -138,7 +139,9 @@ pub struct Credential {
     pub creator_email: String,
     /// The token's permissions that its creator still holds.
     pub permissions: Vec<String>,
+    /// Not revoked, and its creator not disabled (expiry is checked at use: `expires_at`).
     pub usable: bool,
+    pub expires_at: Option<DateTime<Utc>>,
     /// The creator holds a role that requires MFA and has none set up: the token waits.
     pub creator_must_enrol_mfa: bool,
 }
@@ -147,8 +150,7 @@ pub async fn credential(db: impl PgExecutor<'_>, prefix: &str) -> sqlx::Result<O
     sqlx::query_as!(
         Credential,
         r#"SELECT t.id, t.name, t.secret_hash, t.created_by, a.email AS creator_email,
-                  (t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
-                   AND a.disabled_at IS NULL) AS "usable!",
+                  (t.revoked_at IS NULL AND a.disabled_at IS NULL) AS "usable!", t.expires_at,
                   admin_must_enrol_mfa(a.id) AS "creator_must_enrol_mfa!",
                   COALESCE((SELECT array_agg(DISTINCT p.permission) FROM api_token_permissions p
                             JOIN role_permissions rp ON rp.permission = p.permission

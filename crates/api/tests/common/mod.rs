@@ -21,6 +21,10 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub pool: PgPool,
+    /// The app's access cache (LISTEN/NOTIFY-driven, as in production).
+    pub access: std::sync::Arc<omni_admin::access_cache::AccessCache>,
+    /// Dropping it stops the app's background tasks.
+    pub _stop: tokio::sync::watch::Sender<bool>,
 }
 
 pub fn config(extra: &[(&str, &str)]) -> Config {
@@ -52,6 +56,9 @@ pub async fn spawn_with(pool: PgPool, config: Config) -> TestApp {
 /// The app with the product's defaults: owners must set up MFA before anything else.
 pub async fn spawn_strict(pool: PgPool, config: Config) -> TestApp {
     let state = AppState::new(config, pool.clone());
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let access = state.access.clone();
+    tokio::spawn(access.clone().run(pool.clone(), stopped));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -66,6 +73,8 @@ pub async fn spawn_strict(pool: PgPool, config: Config) -> TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),
         pool,
+        access,
+        _stop: stop,
     }
 }
 
@@ -157,6 +166,28 @@ impl TestApp {
     pub async fn owner_token(&self) -> String {
         self.admin("owner@example.com", "owner").await;
         self.login("owner@example.com").await.access_token
+    }
+
+    /// Runs `write` behind the API's back (as another instance or an operator would) and
+    /// waits until the app has heard of it through NOTIFY, so what it caches is current.
+    /// (Notifications arrive in commit order: once a marker sent after the write is
+    /// heard, so is the write.)
+    pub async fn write_behind(&self, write: impl std::future::Future<Output = ()>) {
+        write.await;
+        let marker = format!("test-{}", uuid::Uuid::now_v7());
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(omni_admin::access_cache::CHANNEL)
+            .bind(&marker)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+        for _ in 0..500 {
+            if self.access.last_heard() == marker || !self.access.is_listening() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the app never heard of the change (no NOTIFY within 5 s)");
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {

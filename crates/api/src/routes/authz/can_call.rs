@@ -70,8 +70,17 @@ pub async fn can_call(
     };
     let by_id = server.parse::<Uuid>().ok();
     let key = (by_id, by_id.is_none().then_some(server.as_str()));
-    let Some(facts) = hub_grants::call_facts(&state.db, user, key, &tool).await? else {
-        return Err(if hub_grants::user_exists(&state.db, user).await? {
+    // From memory while the access cache is current, from the database otherwise: the
+    // same facts either way, decided by the same rules.
+    let (facts, user_exists) = match state.access.snapshot() {
+        Some(snapshot) => (snapshot.call_facts(user, key, &tool), snapshot.has_user(user)),
+        None => match hub_grants::call_facts(&state.db, user, key, &tool).await? {
+            Some(facts) => (Some(facts), true),
+            None => (None, hub_grants::user_exists(&state.db, user).await?),
+        },
+    };
+    let Some(facts) = facts else {
+        return Err(if user_exists {
             ApiError::NotFound(format!("No MCP server {server}."))
         } else {
             ApiError::NotFound(format!("No hub user {user}."))
