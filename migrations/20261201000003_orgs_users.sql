@@ -24,6 +24,7 @@ CREATE TABLE organizations (
 );
 CREATE UNIQUE INDEX organizations_slug_key ON organizations (slug);
 CREATE INDEX organizations_name ON organizations (lower(name), id);
+CREATE INDEX organizations_created ON organizations (created_at, id);
 
 CREATE TABLE organization_allowed_servers (
     organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
@@ -61,6 +62,7 @@ CREATE UNIQUE INDEX hub_users_email_key ON hub_users (organization_id, lower(ema
 CREATE INDEX hub_users_name ON hub_users (lower(name), id);
 CREATE INDEX hub_users_email ON hub_users (lower(email), id);
 CREATE INDEX hub_users_organization ON hub_users (organization_id, lower(name), id);
+CREATE INDEX hub_users_created ON hub_users (created_at, id);
 ALTER TABLE hub_users ADD CONSTRAINT hub_users_id_organization UNIQUE (id, organization_id);
 
 -- Ids of a user in other systems (a Slack user id, …): unique per provider within an

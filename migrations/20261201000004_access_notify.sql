@@ -28,7 +28,7 @@ DECLARE
         ARRAY['admin_roles', ''],
         ARRAY['roles', 'mfa_required'],
         ARRAY['role_permissions', ''],
-        ARRAY['admin_mfa', '']
+        ARRAY['admin_mfa', 'confirmed_at']
     ];
     t text[];
 BEGIN

@@ -29,6 +29,14 @@ pub const CHANNEL: &str = "omni_access";
 /// Credentials kept at most (a flood of distinct bad prefixes cannot grow it further).
 const MAX_CREDENTIALS: usize = 10_000;
 
+/// How often the listener proves it still hears: it notifies itself and must hear that
+/// before the next beat, or it counts as lost (a connection dropped silently, by a NAT or
+/// a proxy, raises no error and would otherwise leave the cache serving forever).
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// Payload prefix of heartbeats (not changes: they do not make anything stale).
+const PING: &str = "ping:";
+
 #[derive(Default)]
 pub struct AccessCache {
     /// Bumped by every notification and every (re)connection of the listener.
@@ -153,6 +161,10 @@ impl AccessCache {
             // Whatever happened while not listening is unknown: start a new generation.
             self.changed();
             self.listening.store(true, Ordering::Release);
+            let me = format!("{PING}{}:", Uuid::now_v7());
+            let (mut sent, mut heard) = (0u64, 0u64);
+            let mut beat = tokio::time::interval(HEARTBEAT);
+            beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = stop.changed() => {
@@ -160,12 +172,34 @@ impl AccessCache {
                         reloader.abort();
                         return;
                     }
+                    _ = beat.tick() => {
+                        if heard < sent {
+                            self.listening.store(false, Ordering::Release);
+                            tracing::warn!("access cache: LISTEN connection went silent; reconnecting");
+                            break;
+                        }
+                        sent += 1;
+                        let ping = sqlx::query("SELECT pg_notify($1, $2)")
+                            .bind(CHANNEL)
+                            .bind(format!("{me}{sent}"))
+                            .execute(&db)
+                            .await;
+                        if ping.is_err() {
+                            // The database is unreachable: the LISTEN side will tell.
+                            sent -= 1;
+                        }
+                    }
                     next = listener.try_recv() => match next {
                         Ok(Some(notification)) => {
-                            if let Ok(mut last) = self.last_heard.lock() {
-                                notification.payload().clone_into(&mut last);
+                            let payload = notification.payload();
+                            if let Some(n) = payload.strip_prefix(me.as_str()) {
+                                heard = heard.max(n.parse().unwrap_or(0));
+                            } else if !payload.starts_with(PING) {
+                                if let Ok(mut last) = self.last_heard.lock() {
+                                    payload.clone_into(&mut last);
+                                }
+                                self.changed();
                             }
-                            self.changed();
                         }
                         Ok(None) | Err(_) => {
                             self.listening.store(false, Ordering::Release);
@@ -338,20 +372,32 @@ impl Snapshot {
     }
 }
 
-/// Read-your-writes on this instance: once a request that may have written has been
-/// answered (its transaction committed), the cache stops serving what it held, without
-/// waiting for the notification. Other instances rely on the notification.
+/// Writes that change no access fact (path prefixes).
+const UNRELATED_WRITES: &[&str] = &[
+    omni_types::paths::AUTH_LOGIN,
+    omni_types::paths::AUTH_REFRESH,
+    omni_types::paths::AUTH_LOGOUT,
+];
+
+/// Read-your-writes on this instance: once a request that may have changed an answer
+/// has succeeded (its transaction committed), the cache stops serving what it held,
+/// without waiting for the notification. Other instances rely on the notification.
+/// Sign-in and the hub's high-volume posts change no access fact and are left out (so
+/// they cannot keep the cache reloading).
 pub async fn after_writes(
     axum::extract::State(state): axum::extract::State<crate::app::AppState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let reads_only = matches!(
+    let path = req.uri().path();
+    let may_change = !matches!(
         *req.method(),
         axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
-    );
+    ) && path.starts_with(omni_types::paths::API_V1)
+        && !UNRELATED_WRITES.iter().any(|p| path.starts_with(p))
+        && !path.ends_with("/health-reports");
     let response = next.run(req).await;
-    if !reads_only {
+    if may_change && response.status().is_success() {
         state.access.changed();
     }
     response

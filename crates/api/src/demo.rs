@@ -47,7 +47,7 @@ pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
     match mcp_servers::insert(&mut tx, id, &fields, None).await {
         Ok(()) => {}
         Err(WriteError::NameTaken) => return Ok(false),
-        Err(WriteError::Db(e)) => return Err(e.into()),
+        Err(e) => return Err(e.into()),
     }
     let entry = Entry {
         actor: Actor::System {

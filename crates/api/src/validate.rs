@@ -18,7 +18,7 @@ pub fn email(raw: &str) -> Result<String, &'static str> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email.chars().any(char::is_whitespace) =>
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control()) =>
         {
             Ok(email)
         }
@@ -56,6 +56,15 @@ pub fn optional_text(raw: Option<&str>, max: usize) -> Result<Option<String>, St
     Ok(Some(text.to_owned()))
 }
 
+/// An optional choice from a query (`status=`, `plan=`, …): blank is none; anything else
+/// must be one of the values (the error lists them).
+pub fn optional_choice<T: std::str::FromStr<Err = String>>(raw: Option<&str>) -> Result<Option<T>, String> {
+    match raw.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,6 +80,7 @@ mod tests {
             "ada@example",
             "a b@example.com",
             "a@b@example.com",
+            "a\0b@example.com",
         ] {
             assert!(email(bad).is_err(), "{bad}");
         }

@@ -203,18 +203,26 @@ async fn organizations_validate_page_and_audit(pool: PgPool) {
             "PATCH",
             &format!("/api/v1/organizations/{id}"),
             &token,
-            Some(json!({ "name": "Acme Corp", "settings": { "rate_limit_per_minute": 60 } })),
+            Some(json!({ "name": "Acme Corp", "settings": { "rate_limit_per_minute": 60, "monthly_budget_cents": null } })),
         )
         .await;
     assert_eq!(renamed.status(), 200);
     let renamed: Value = renamed.json().await.unwrap();
     assert_eq!(renamed["name"], "Acme Corp");
     assert_eq!(renamed["plan"], "business", "absent fields keep their value");
-    assert_eq!(
-        renamed["settings"]["monthly_budget_cents"],
-        Value::Null,
-        "settings are replaced"
-    );
+    assert_eq!(renamed["settings"]["rate_limit_per_minute"], 60);
+    assert_eq!(renamed["settings"]["monthly_budget_cents"], Value::Null, "null clears");
+    let res = app
+        .send_as(
+            "PATCH",
+            &format!("/api/v1/organizations/{id}"),
+            &token,
+            Some(json!({ "settings": { "monthly_budget_cents": 900 } })),
+        )
+        .await;
+    let patched: Value = res.json().await.unwrap();
+    assert_eq!(patched["settings"]["monthly_budget_cents"], 900);
+    assert_eq!(patched["settings"]["rate_limit_per_minute"], 60, "absent keeps");
 
     get_json(&app, &token, &format!("/api/v1/organizations/{id}")).await;
     let actions = app.audit_actions().await;
@@ -384,6 +392,28 @@ async fn users_validate_filter_and_audit(pool: PgPool) {
     let found = get_json(&app, &token, "/api/v1/users?q=DAV&sort=-created_at").await;
     assert_eq!(emails(&found), ["dave@acme.test"]);
     problem(app.get_as("/api/v1/users?sort=age", &token).await, 422).await;
+    // Crafted cursors (a year PostgreSQL refuses, a NUL) are 422s, not 500s.
+    use base64::Engine;
+    for key in [
+        json!(["created_at", "0000-01-01T00:00:00Z", "00000000-0000-7000-8000-000000000000"]),
+        json!(["name", "a\0b", "00000000-0000-7000-8000-000000000000"]),
+    ] {
+        let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.to_string());
+        let sort = key[0].as_str().unwrap();
+        let res = app
+            .get_as(&format!("/api/v1/users?sort={sort}&cursor={cursor}"), &token)
+            .await;
+        assert!(problem(res, 422).await["errors"]["cursor"].is_array());
+    }
+    let nul_email = app
+        .send_as(
+            "POST",
+            "/api/v1/users",
+            &token,
+            Some(json!({ "name": "N", "email": "n\0@acme.test", "organization_id": acme })),
+        )
+        .await;
+    assert!(problem(nul_email, 422).await["errors"]["email"].is_array());
 
     let res = app
         .send_as("DELETE", &format!("/api/v1/users/{id}"), &token, None)

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::wire::present;
 use crate::wire_enum;
 
 wire_enum! {
@@ -94,8 +95,9 @@ pub struct CreateOrganization {
     pub settings: OrgSettings,
 }
 
-/// `PATCH /api/v1/organizations/{id}`: only the fields present change; `settings`, when
-/// present, replaces all three overrides. Status changes go through suspend / activate.
+/// `PATCH /api/v1/organizations/{id}`: only the fields present change, within `settings`
+/// too (`null` there returns a field to the platform default). Status changes go
+/// through suspend / activate.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct UpdateOrganization {
@@ -106,7 +108,36 @@ pub struct UpdateOrganization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<OrgSettings>,
+    pub settings: Option<OrgSettingsPatch>,
+}
+
+/// The overrides a PATCH changes: absent keeps a field, `null` clears it (so a patch of
+/// the budget alone cannot lift an allow-list by omission).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OrgSettingsPatch {
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<i64>))]
+    pub monthly_budget_cents: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<i32>))]
+    pub rate_limit_per_minute: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", schema(value_type = Option<Vec<Uuid>>))]
+    pub allowed_mcp_servers: Option<Option<Vec<Uuid>>>,
+}
+
+impl OrgSettingsPatch {
+    /// `current` with this patch laid over it.
+    pub fn apply(self, current: &OrgSettings) -> OrgSettings {
+        OrgSettings {
+            monthly_budget_cents: self.monthly_budget_cents.unwrap_or(current.monthly_budget_cents),
+            rate_limit_per_minute: self.rate_limit_per_minute.unwrap_or(current.rate_limit_per_minute),
+            allowed_mcp_servers: self
+                .allowed_mcp_servers
+                .unwrap_or_else(|| current.allowed_mcp_servers.clone()),
+        }
+    }
 }
 
 /// `POST /api/v1/organizations/{id}/suspend` and `…/activate`.

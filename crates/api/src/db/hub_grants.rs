@@ -25,8 +25,12 @@ pub async fn list(db: impl PgExecutor<'_>, user: Uuid) -> sqlx::Result<Vec<Grant
 /// author.
 pub async fn replace(conn: &mut PgConnection, user: Uuid, grants: &[Grant], admin: Option<Uuid>) -> sqlx::Result<()> {
     let servers: Vec<Uuid> = grants.iter().map(|g| g.server_id).collect();
-    // Tool lists travel as one `\n`-joined string per grant: tool names hold no newline.
-    let tools: Vec<String> = grants.iter().map(|g| g.tools.join("\n")).collect();
+    // Each grant's tools travel as a JSON array (text[][] cannot be ragged): any character
+    // a tool name may hold survives the trip.
+    let tools: Vec<String> = grants
+        .iter()
+        .map(|g| serde_json::to_string(&g.tools).unwrap_or_else(|_| "[]".into()))
+        .collect();
     sqlx::query!(
         "DELETE FROM hub_user_grants WHERE user_id = $1 AND NOT (server_id = ANY($2))",
         user,
@@ -36,7 +40,7 @@ pub async fn replace(conn: &mut PgConnection, user: Uuid, grants: &[Grant], admi
     .await?;
     sqlx::query!(
         "INSERT INTO hub_user_grants (user_id, server_id, tools, granted_by)
-         SELECT $1, given.server_id, string_to_array(given.tools, E'\\n'), $4
+         SELECT $1, given.server_id, ARRAY(SELECT jsonb_array_elements_text(given.tools::jsonb)), $4
          FROM unnest($2::uuid[], $3::text[]) AS given(server_id, tools)
          ON CONFLICT (user_id, server_id) DO UPDATE
              SET tools = EXCLUDED.tools, granted_by = EXCLUDED.granted_by, granted_at = now()
@@ -63,7 +67,7 @@ pub async fn grantable(db: impl PgExecutor<'_>, servers: &[Uuid]) -> sqlx::Resul
     let rows = sqlx::query!(
         r#"SELECT s.id, s.name, s.organization_id,
                   ARRAY(SELECT t.name FROM mcp_tools t WHERE t.server_id = s.id ORDER BY t.name) AS "tools!"
-           FROM mcp_servers s WHERE s.id = ANY($1)"#,
+           FROM mcp_servers s WHERE s.id = ANY($1) FOR SHARE OF s"#,
         servers
     )
     .fetch_all(db)

@@ -79,6 +79,9 @@ pub enum WriteError {
     EmailTaken,
     #[error("another user of the organization has this external id")]
     ExternalIdTaken,
+    /// The organization was deleted meanwhile.
+    #[error("no such organization")]
+    UnknownOrganization,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -87,6 +90,9 @@ fn write_error(e: sqlx::Error) -> WriteError {
     match &e {
         sqlx::Error::Database(d) if d.constraint() == Some("hub_users_email_key") => WriteError::EmailTaken,
         sqlx::Error::Database(d) if d.constraint() == Some("hub_user_external_ids_key") => WriteError::ExternalIdTaken,
+        sqlx::Error::Database(d) if d.constraint() == Some("hub_users_organization_id_fkey") => {
+            WriteError::UnknownOrganization
+        }
         _ => WriteError::Db(e),
     }
 }
@@ -147,6 +153,10 @@ pub async fn insert_many(conn: &mut PgConnection, users: &[(Uuid, Fields)]) -> R
 /// Writes every field. A user who moves to another organization loses grants on servers
 /// the old one owns (they are not visible from the new one).
 pub async fn update(conn: &mut PgConnection, id: Uuid, f: &Fields) -> Result<u64, WriteError> {
+    // The old ids go first: cascading them into a new organization could collide there.
+    sqlx::query!("DELETE FROM hub_user_external_ids WHERE user_id = $1", id)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query!(
         "UPDATE hub_users SET organization_id = $2, name = $3, email = $4, role = $5, enabled = $6,
                 updated_at = now()
@@ -171,9 +181,6 @@ pub async fn update(conn: &mut PgConnection, id: Uuid, f: &Fields) -> Result<u64
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query!("DELETE FROM hub_user_external_ids WHERE user_id = $1", id)
-        .execute(&mut *conn)
-        .await?;
     let providers: Vec<&str> = f.external_ids.keys().map(String::as_str).collect();
     let values: Vec<&str> = f.external_ids.values().map(String::as_str).collect();
     sqlx::query!(
@@ -275,14 +282,6 @@ impl Sort {
         }
     }
 
-    pub fn cursor_value(self, u: &HubUser) -> String {
-        match self {
-            Sort::Name => u.name.to_lowercase(),
-            Sort::Email => u.email.to_lowercase(),
-            Sort::CreatedAt => u.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        }
-    }
-
     pub fn is_time(self) -> bool {
         self == Sort::CreatedAt
     }
@@ -298,14 +297,15 @@ pub struct ListFilter {
     pub server: Option<Uuid>,
 }
 
+/// One page, each row with its cursor value (computed by PostgreSQL, which compares it).
 pub async fn list(
     db: impl PgExecutor<'_>,
     f: &ListFilter,
     (sort, descending): (Sort, bool),
     after: Option<(String, Uuid)>,
     limit: i64,
-) -> sqlx::Result<Vec<HubUser>> {
-    let mut q = QueryBuilder::<Postgres>::new(SELECT);
+) -> sqlx::Result<Vec<(HubUser, String)>> {
+    let mut q = QueryBuilder::<Postgres>::new(super::with_sort_key(SELECT, sort.key()));
     q.push(" WHERE true");
     if let Some(text) = &f.q {
         let pattern = super::contains_pattern(text);
@@ -330,8 +330,8 @@ pub async fn list(
             .push(")");
     }
     super::keyset(&mut q, sort.key(), "u.id", descending, after, limit);
-    let rows = q.build_query_as::<Row>().fetch_all(db).await?;
-    Ok(rows.into_iter().map(HubUser::from).collect())
+    let rows = q.build_query_as::<super::Keyed<Row>>().fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.row.into(), r.sort_key)).collect())
 }
 
 /// Organizations by slug, for the CSV import.

@@ -138,6 +138,9 @@ pub enum Secret {
 pub enum WriteError {
     #[error("an MCP server with this name exists")]
     NameTaken,
+    /// The owning organization was deleted meanwhile.
+    #[error("no such organization")]
+    UnknownOrganization,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -145,6 +148,9 @@ pub enum WriteError {
 fn write_error(e: sqlx::Error) -> WriteError {
     match &e {
         sqlx::Error::Database(d) if d.constraint() == Some("mcp_servers_name_key") => WriteError::NameTaken,
+        sqlx::Error::Database(d) if d.constraint() == Some("mcp_servers_organization_id_fkey") => {
+            WriteError::UnknownOrganization
+        }
         _ => WriteError::Db(e),
     }
 }

@@ -67,3 +67,25 @@ pub fn keyset(
     q.push(format_args!(" ORDER BY {key} {order}, {id} {order} LIMIT "))
         .push_bind(limit);
 }
+
+/// A row with the cursor value of its sort key, as PostgreSQL computes it: the value a
+/// cursor carries must compare in SQL exactly as the key does (Rust's `to_lowercase` and
+/// PostgreSQL's `lower` disagree outside ASCII).
+#[derive(sqlx::FromRow)]
+pub struct Keyed<T> {
+    pub sort_key: String,
+    #[sqlx(flatten)]
+    pub row: T,
+}
+
+/// `select` (a `SELECT …` of one row type) with the sort key's cursor value added as
+/// `sort_key`: text as is, times as RFC 3339 with microseconds.
+pub fn with_sort_key(select: &str, (key, cast): (&str, &str)) -> String {
+    let value = if cast == "::timestamptz" {
+        format!("to_char({key} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+    } else {
+        format!("({key})::text")
+    };
+    let columns = select.strip_prefix("SELECT ").unwrap_or(select);
+    format!("SELECT {value} AS sort_key, {columns}")
+}

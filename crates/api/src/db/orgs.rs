@@ -71,6 +71,9 @@ pub struct Fields {
 pub enum WriteError {
     #[error("an organization with this slug exists")]
     SlugTaken,
+    /// An allowed server was deleted meanwhile.
+    #[error("an allowed MCP server does not exist")]
+    UnknownServer,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -78,6 +81,9 @@ pub enum WriteError {
 fn write_error(e: sqlx::Error) -> WriteError {
     match &e {
         sqlx::Error::Database(d) if d.constraint() == Some("organizations_slug_key") => WriteError::SlugTaken,
+        sqlx::Error::Database(d) if d.constraint() == Some("organization_allowed_servers_server_id_fkey") => {
+            WriteError::UnknownServer
+        }
         _ => WriteError::Db(e),
     }
 }
@@ -122,7 +128,7 @@ pub async fn update(conn: &mut PgConnection, id: Uuid, f: &Fields) -> Result<(),
     Ok(())
 }
 
-async fn set_allowed_servers(conn: &mut PgConnection, id: Uuid, servers: Option<&[Uuid]>) -> sqlx::Result<()> {
+async fn set_allowed_servers(conn: &mut PgConnection, id: Uuid, servers: Option<&[Uuid]>) -> Result<(), WriteError> {
     sqlx::query!(
         "DELETE FROM organization_allowed_servers WHERE organization_id = $1",
         id
@@ -137,7 +143,8 @@ async fn set_allowed_servers(conn: &mut PgConnection, id: Uuid, servers: Option<
             servers
         )
         .execute(conn)
-        .await?;
+        .await
+        .map_err(write_error)?;
     }
     Ok(())
 }
@@ -292,14 +299,6 @@ impl Sort {
         }
     }
 
-    pub fn cursor_value(self, o: &Organization) -> String {
-        match self {
-            Sort::Name => o.name.to_lowercase(),
-            Sort::Slug => o.slug.clone(),
-            Sort::CreatedAt => o.created_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        }
-    }
-
     pub fn is_time(self) -> bool {
         self == Sort::CreatedAt
     }
@@ -312,14 +311,15 @@ pub struct ListFilter {
     pub plan: Option<Plan>,
 }
 
+/// One page, each row with its cursor value (computed by PostgreSQL, which compares it).
 pub async fn list(
     db: impl PgExecutor<'_>,
     f: &ListFilter,
     (sort, descending): (Sort, bool),
     after: Option<(String, Uuid)>,
     limit: i64,
-) -> sqlx::Result<Vec<Organization>> {
-    let mut q = QueryBuilder::<Postgres>::new(SELECT);
+) -> sqlx::Result<Vec<(Organization, String)>> {
+    let mut q = QueryBuilder::<Postgres>::new(super::with_sort_key(SELECT, sort.key()));
     q.push(" WHERE true");
     if let Some(text) = &f.q {
         let pattern = super::contains_pattern(text);
@@ -336,6 +336,6 @@ pub async fn list(
         q.push(" AND o.plan = ").push_bind(plan.as_str());
     }
     super::keyset(&mut q, sort.key(), "o.id", descending, after, limit);
-    let rows = q.build_query_as::<Row>().fetch_all(db).await?;
-    Ok(rows.into_iter().map(Organization::from).collect())
+    let rows = q.build_query_as::<super::Keyed<Row>>().fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.row.into(), r.sort_key)).collect())
 }

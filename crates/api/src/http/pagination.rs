@@ -86,7 +86,12 @@ impl PageParams {
         match self.after::<(String, String, uuid::Uuid)>()? {
             None => Ok(None),
             Some((label, value, id)) if label == sort_label => {
-                if time && chrono::DateTime::parse_from_rfc3339(&value).is_err() {
+                // A crafted cursor must not reach PostgreSQL as a value it refuses.
+                let fits = !value.contains('\0')
+                    && (!time
+                        || chrono::DateTime::parse_from_rfc3339(&value)
+                            .is_ok_and(|t| (1..=9999).contains(&chrono::Datelike::year(&t))));
+                if !fits {
                     return Err(ApiError::invalid("cursor", "is not a cursor from this list"));
                 }
                 Ok(Some((value, id)))

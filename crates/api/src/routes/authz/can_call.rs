@@ -54,7 +54,25 @@ pub async fn can_call(
     };
     let user = required("user", params.user.as_deref(), 64);
     let server = required("server", params.server.as_deref(), 200);
-    let tool = required("tool", params.tool.as_deref(), 256);
+    // The tool name is taken exactly as sent: a server may spell tools with spaces.
+    let tool = match params.tool {
+        Some(t) if t.is_empty() => {
+            errors.entry("tool".into()).or_default().push("is required".into());
+            None
+        }
+        Some(t) if t.chars().count() > 256 || t.contains('\0') => {
+            errors
+                .entry("tool".into())
+                .or_default()
+                .push("must be at most 256 characters, without NUL".into());
+            None
+        }
+        Some(t) => Some(t),
+        None => {
+            errors.entry("tool".into()).or_default().push("is required".into());
+            None
+        }
+    };
     let user = user.and_then(|u| match u.parse::<Uuid>() {
         Ok(id) => Some(id),
         Err(_) => {

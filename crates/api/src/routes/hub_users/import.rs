@@ -22,6 +22,9 @@ use crate::http::json::ApiJson;
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
 
+/// Most problems one report lists (the rest are counted in a last line).
+pub const MAX_PROBLEMS: usize = 1_000;
+
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ImportParams {
@@ -60,6 +63,7 @@ pub async fn import(
     let (rows, mut problems) = parse(&body);
     let slugs: Vec<String> = rows
         .iter()
+        .filter(|r| crate::routes::orgs::check_slug(&r.organization).is_ok())
         .map(|r| r.organization.clone())
         .collect::<HashSet<_>>()
         .into_iter()
@@ -164,6 +168,16 @@ pub async fn import(
         }
     }
     problems.sort_by_key(|p| p.line);
+    if problems.len() > MAX_PROBLEMS {
+        let more = problems.len() - MAX_PROBLEMS;
+        problems.truncate(MAX_PROBLEMS);
+        let line = problems.last().map_or(1, |p| p.line);
+        problems.push(ImportProblem {
+            line,
+            column: None,
+            message: format!("… and {more} more problems after this line"),
+        });
+    }
 
     let mut report = ImportReport {
         dry_run: params.dry_run,
@@ -277,6 +291,7 @@ fn parse(body: &[u8]) -> (Vec<Row>, Vec<ImportProblem>) {
         return (Vec::new(), problems);
     }
     let mut rows = Vec::new();
+    let mut records = 0usize;
     // Lines are counted from byte offsets: a record's position is where the previous one
     // ended, so blank lines before it are skipped here (the reader's own count is off by
     // them).
@@ -292,6 +307,22 @@ fn parse(body: &[u8]) -> (Vec<Row>, Vec<ImportProblem>) {
         line
     };
     for record in reader.records() {
+        // Every record counts, good or bad: the report stays bounded too.
+        records += 1;
+        if records > MAX_ROWS {
+            let line = record
+                .as_ref()
+                .ok()
+                .and_then(|r| r.position())
+                .map_or(0, |p| line_at(p.byte()));
+            note(
+                &mut problems,
+                line,
+                None,
+                format!("the file has more than {MAX_ROWS} rows"),
+            );
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -302,16 +333,8 @@ fn parse(body: &[u8]) -> (Vec<Row>, Vec<ImportProblem>) {
         };
         let line = record.position().map_or(0, |p| line_at(p.byte()));
         if record.iter().all(str::is_empty) {
+            records -= 1;
             continue;
-        }
-        if rows.len() == MAX_ROWS {
-            note(
-                &mut problems,
-                line,
-                None,
-                format!("the file has more than {MAX_ROWS} rows"),
-            );
-            break;
         }
         if record.len() != header.len() {
             note(
@@ -391,6 +414,15 @@ mod tests {
         assert_eq!(rows[1].line, 4);
         let lines: Vec<(u64, Option<&str>)> = problems.iter().map(|p| (p.line, p.column.as_deref())).collect();
         assert_eq!(lines, [(4, Some("role")), (5, None)]);
+    }
+
+    #[test]
+    fn a_file_of_garbage_is_cut_short() {
+        let csv = format!("email,name,organization\n{}", "x\n".repeat(MAX_ROWS + 5));
+        let (rows, problems) = parse(csv.as_bytes());
+        assert!(rows.is_empty());
+        assert_eq!(problems.len(), MAX_ROWS + 1, "one per bad row, then the limit");
+        assert!(problems.last().unwrap().message.contains("more than"));
     }
 
     #[test]

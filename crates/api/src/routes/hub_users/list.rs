@@ -51,9 +51,9 @@ pub async fn list(
     let q = validate::optional_text(filter.q.as_deref(), 200)
         .map_err(|m| err("q", m))
         .unwrap_or_default();
-    let role = validate::optional_text(filter.role.as_deref(), 40)
-        .unwrap_or_default()
-        .and_then(|s| s.parse::<HubRole>().map_err(|m| err("role", m)).ok());
+    let role = validate::optional_choice::<HubRole>(filter.role.as_deref())
+        .map_err(|m| err("role", m))
+        .unwrap_or_default();
     let sort = parse_sort(filter.sort.as_deref(), Sort::LABELS).map_err(|m| err("sort", m));
     let limit = params.limit();
     let (Ok((label, sort, descending)), true) = (sort, errors.is_empty()) else {
@@ -69,7 +69,9 @@ pub async fn list(
         server: filter.server,
     };
     let rows = hub_users::list(&state.db, &filter, (sort, descending), after, i64::from(limit) + 1).await?;
-    Ok(ApiJson(sorted_page(rows, limit, &label, |u| {
-        (sort.cursor_value(u), u.id)
-    })))
+    let page = sorted_page(rows, limit, &label, |(u, key)| (key.clone(), u.id));
+    Ok(ApiJson(omni_types::Page {
+        items: page.items.into_iter().map(|(u, _)| u).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }

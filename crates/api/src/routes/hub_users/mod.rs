@@ -34,6 +34,7 @@ fn write_error(e: WriteError) -> ApiError {
             field: "external_ids".into(),
             message: "another user of the organization has one of these external ids".into(),
         },
+        WriteError::UnknownOrganization => ApiError::invalid("organization_id", "names no organization"),
         WriteError::Db(e) => e.into(),
     }
 }

@@ -86,7 +86,8 @@ pub async fn replace(
             err("server_id", format!("{} belongs to another organization", server.name));
             continue;
         }
-        let mut tools: Vec<String> = grant.tools.iter().map(|t| t.trim().to_owned()).collect();
+        // Tool names are compared exactly, as the server spells them.
+        let mut tools = grant.tools;
         tools.sort();
         tools.dedup();
         if tools.is_empty() {

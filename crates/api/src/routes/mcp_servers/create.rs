@@ -71,6 +71,7 @@ pub async fn create(
                 field: "name".into(),
                 message: "an MCP server with this name exists".into(),
             },
+            WriteError::UnknownOrganization => ApiError::invalid("organization_id", "names no organization"),
             WriteError::Db(e) => e.into(),
         })?;
     let server = mcp_servers::get(&mut *tx, id).await?.context("server just created")?;

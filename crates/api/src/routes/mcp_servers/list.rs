@@ -1,5 +1,4 @@
 use axum::extract::{Query, State};
-use chrono::DateTime;
 use omni_types::Page;
 use omni_types::mcp::{HealthStatus, McpServer, Transport};
 use serde::Deserialize;
@@ -98,22 +97,7 @@ pub async fn list(
     let limit = params.limit();
     // The cursor names the order it continues: one from another sort is refused, not
     // misread.
-    let after = params.after::<(String, String, Uuid)>().and_then(|after| match after {
-        None => Ok(None),
-        Some((cursor_sort, value, id)) if cursor_sort == sort_label => {
-            let typed =
-                sort.is_none_or(|(key, _)| key != Sort::CreatedAt) || DateTime::parse_from_rfc3339(&value).is_ok();
-            if typed {
-                Ok(Some((value, id)))
-            } else {
-                Err(ApiError::invalid("cursor", "is not a cursor from this list"))
-            }
-        }
-        Some(_) => Err(ApiError::invalid(
-            "cursor",
-            "belongs to another sort order: start again from the first page",
-        )),
-    });
+    let after = params.after_sorted(&sort_label, sort.is_some_and(|(key, _)| key == Sort::CreatedAt));
     let (Some(sort), true) = (sort, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };

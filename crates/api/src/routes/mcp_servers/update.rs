@@ -114,6 +114,7 @@ pub async fn update(
                 field: "name".into(),
                 message: "an MCP server with this name exists".into(),
             },
+            WriteError::UnknownOrganization => ApiError::invalid("organization_id", "names no organization"),
             WriteError::Db(e) => e.into(),
         })?;
     // A server that moves to an organization serves only its users from now on.

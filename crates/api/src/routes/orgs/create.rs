@@ -41,11 +41,11 @@ pub async fn create(
         plan: body.plan.unwrap_or(Plan::Free),
         settings: body.settings,
     };
-    let Some(fields) = validate(&state.db, draft, &mut errors).await? else {
+    let mut tx = state.db.begin().await?;
+    let Some(fields) = validate(&mut tx, draft, &mut errors).await? else {
         return Err(ApiError::Validation(errors));
     };
     let id = Uuid::now_v7();
-    let mut tx = state.db.begin().await?;
     orgs::insert(&mut tx, id, &fields).await.map_err(write_error)?;
     let org = orgs::get(&mut *tx, id).await?.context("organization just created")?;
     let entry = Entry {

@@ -46,12 +46,12 @@ pub async fn list(
     let q = validate::optional_text(filter.q.as_deref(), 200)
         .map_err(|m| err("q", m))
         .unwrap_or_default();
-    let status = validate::optional_text(filter.status.as_deref(), 40)
-        .unwrap_or_default()
-        .and_then(|s| s.parse::<OrgStatus>().map_err(|m| err("status", m)).ok());
-    let plan = validate::optional_text(filter.plan.as_deref(), 40)
-        .unwrap_or_default()
-        .and_then(|s| s.parse::<Plan>().map_err(|m| err("plan", m)).ok());
+    let status = validate::optional_choice::<OrgStatus>(filter.status.as_deref())
+        .map_err(|m| err("status", m))
+        .unwrap_or_default();
+    let plan = validate::optional_choice::<Plan>(filter.plan.as_deref())
+        .map_err(|m| err("plan", m))
+        .unwrap_or_default();
     let sort = parse_sort(filter.sort.as_deref(), Sort::LABELS).map_err(|m| err("sort", m));
     let limit = params.limit();
     let (Ok((label, sort, descending)), true) = (sort, errors.is_empty()) else {
@@ -61,7 +61,9 @@ pub async fn list(
     let limit = limit?;
     let filter = ListFilter { q, status, plan };
     let rows = orgs::list(&state.db, &filter, (sort, descending), after, i64::from(limit) + 1).await?;
-    Ok(ApiJson(sorted_page(rows, limit, &label, |o| {
-        (sort.cursor_value(o), o.id)
-    })))
+    let page = sorted_page(rows, limit, &label, |(o, key)| (key.clone(), o.id));
+    Ok(ApiJson(omni_types::Page {
+        items: page.items.into_iter().map(|(o, _)| o).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }

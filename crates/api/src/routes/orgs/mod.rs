@@ -25,6 +25,10 @@ fn write_error(e: WriteError) -> ApiError {
             field: "slug".into(),
             message: "an organization with this slug exists".into(),
         },
+        WriteError::UnknownServer => ApiError::invalid(
+            "settings.allowed_mcp_servers",
+            "names an MCP server that no longer exists",
+        ),
         WriteError::Db(e) => e.into(),
     }
 }
@@ -40,7 +44,11 @@ fn audit_view(o: &Organization) -> Value {
 /// Checks every field as given (create's body, or update's patch laid over the stored
 /// organization), collecting all errors, and returns what to store. Allowed servers must
 /// exist: that is the one check that reads the database.
-pub async fn validate(db: &sqlx::PgPool, draft: Fields, errors: &mut FieldErrors) -> sqlx::Result<Option<Fields>> {
+pub async fn validate(
+    conn: &mut sqlx::PgConnection,
+    draft: Fields,
+    errors: &mut FieldErrors,
+) -> sqlx::Result<Option<Fields>> {
     let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
     let name = draft.name.trim().to_owned();
     if name.is_empty() {
@@ -78,7 +86,7 @@ pub async fn validate(db: &sqlx::PgPool, draft: Fields, errors: &mut FieldErrors
         if ids.len() > 1000 {
             err("settings.allowed_mcp_servers", "must list at most 1000 servers".into());
         } else {
-            let unknown = orgs::unknown_servers(db, ids).await?;
+            let unknown = orgs::unknown_servers(conn, ids).await?;
             if !unknown.is_empty() {
                 let list: Vec<String> = unknown.iter().map(Uuid::to_string).collect();
                 err(

@@ -14,8 +14,8 @@ use crate::http::client::ClientMeta;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::openapi::responses::{MalformedBody, NotFound, ValidationFailed};
 
-/// Change an organization: only the fields present change; `settings` replaces all
-/// overrides. Suspend and activate have their own routes (they need a reason).
+/// Change an organization: only the fields present change, within `settings` too (`null`
+/// clears an override). Suspend and activate have their own routes (they need a reason).
 #[utoipa::path(
     patch,
     path = "/api/v1/organizations/{id}",
@@ -46,10 +46,13 @@ pub async fn update(
         name: patch.name.unwrap_or_else(|| before.name.clone()),
         slug: patch.slug.unwrap_or_else(|| before.slug.clone()),
         plan: patch.plan.unwrap_or(before.plan),
-        settings: patch.settings.unwrap_or_else(|| before.settings.clone()),
+        settings: match patch.settings {
+            Some(changes) => changes.apply(&before.settings),
+            None => before.settings.clone(),
+        },
     };
     let mut errors = FieldErrors::new();
-    let Some(fields) = validate(&state.db, draft, &mut errors).await? else {
+    let Some(fields) = validate(&mut tx, draft, &mut errors).await? else {
         return Err(ApiError::Validation(errors));
     };
     orgs::update(&mut tx, id, &fields).await.map_err(write_error)?;
