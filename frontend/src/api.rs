@@ -5,9 +5,11 @@
 mod download;
 mod error;
 mod mcp;
+mod orgs;
 mod query;
 mod security;
 mod settings;
+mod users;
 
 use futures::FutureExt;
 use futures::future::{LocalBoxFuture, Shared};
@@ -25,8 +27,10 @@ use crate::state::Session;
 
 pub use error::ApiError;
 pub use mcp::McpFilter;
+pub use orgs::OrgFilter;
 pub use query::{filter_params, with_query};
 pub use settings::AdminFilter;
+pub use users::UserFilter;
 
 const JSON: &str = "application/json";
 const CSV: &str = "text/csv";
@@ -76,9 +80,7 @@ impl Api {
     /// One page of the audit log, newest first. `cursor` is the previous page's
     /// `next_cursor`, to continue where it ended.
     pub async fn audit_list(&self, filter: &AuditFilter, cursor: Option<String>) -> Result<Page<AuditEntry>, ApiError> {
-        let mut params = filter_params(filter);
-        params.push(("limit".into(), DEFAULT_LIMIT.to_string()));
-        params.extend(cursor.map(|cursor| ("cursor".into(), cursor)));
+        let params = page_params(filter_params(filter), cursor);
         let call = Call::new(Method::GET, paths::AUDIT).query(&params);
         decode(self.authorized(&call).await?).await
     }
@@ -167,6 +169,14 @@ async fn refresh_session(session: Session) -> Result<(), ApiError> {
     }
 }
 
+/// A list request's parameters: the filter's, then the page size and where to continue
+/// (the previous page's `next_cursor`).
+fn page_params(mut params: Vec<(String, String)>, cursor: Option<String>) -> Vec<(String, String)> {
+    params.push(("limit".into(), DEFAULT_LIMIT.to_string()));
+    params.extend(cursor.map(|cursor| ("cursor".into(), cursor)));
+    params
+}
+
 /// One request, as the client methods describe it; `send` adds the token.
 struct Call<'a> {
     method: Method,
@@ -175,6 +185,8 @@ struct Call<'a> {
     query: &'a [(String, String)],
     accept: &'static str,
     body: Option<&'a str>,
+    /// The body's media type.
+    content_type: &'static str,
 }
 
 impl<'a> Call<'a> {
@@ -185,6 +197,7 @@ impl<'a> Call<'a> {
             query: &[],
             accept: JSON,
             body: None,
+            content_type: JSON,
         }
     }
 
@@ -204,6 +217,15 @@ impl<'a> Call<'a> {
             ..self
         }
     }
+
+    /// A body of another media type (a CSV file).
+    fn body_as(self, body: &'a str, content_type: &'static str) -> Self {
+        Call {
+            body: Some(body),
+            content_type,
+            ..self
+        }
+    }
 }
 
 /// The refresh cookie rides along on auth routes because fetch sends same-origin
@@ -217,7 +239,7 @@ async fn send(call: &Call<'_>, token: Option<&str>) -> Result<Response, ApiError
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match call.body {
-        Some(body) => request.header("Content-Type", JSON).body(body.to_owned()),
+        Some(body) => request.header("Content-Type", call.content_type).body(body.to_owned()),
         None => request.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;

@@ -12,12 +12,14 @@ use crate::pages::audit::AuditPage;
 use crate::pages::login::LoginPage;
 use crate::pages::mcp_servers::{McpServerDetailPage, McpServersPage};
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::organizations::{OrganizationDetailPage, OrganizationsPage};
 use crate::pages::profile::ProfilePage;
 use crate::pages::roles::RolesPage;
 use crate::pages::security::{SecurityMfaPage, SecurityPage, SecurityPasswordPage};
 use crate::pages::tokens::TokensPage;
+use crate::pages::users::{UserDetailPage, UsersImportPage, UsersPage};
 use crate::routes;
-use crate::state::{Session, Theme};
+use crate::state::{OrgScope, Session, Theme};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -25,6 +27,7 @@ pub fn App() -> impl IntoView {
     provide_context(session);
     provide_context(Api::new(session));
     provide_context(Theme::new());
+    provide_context(OrgScope::new());
 
     view! {
         <SessionGate>
@@ -46,6 +49,15 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment(routes::MCP_SERVERS.segment) view=McpServersPage />
                         <Route path=path!("mcp-servers/:id") view=McpServerDetailPage />
+                        <Route path=StaticSegment(routes::ORGANIZATIONS.segment) view=OrganizationsPage />
+                        <Route path=path!("organizations/:id") view=OrganizationDetailPage />
+                        <Route path=StaticSegment(routes::USERS.segment) view=UsersPage />
+                        // Before `users/:id`, which would take `import` for an id.
+                        <Route
+                            path=(StaticSegment(routes::USERS.segment), StaticSegment(routes::USERS_IMPORT_SEGMENT))
+                            view=UsersImportPage
+                        />
+                        <Route path=path!("users/:id") view=UserDetailPage />
                         <Route path=path!("settings/admins") view=AdminsPage />
                         <Route path=path!("settings/admins/:id") view=AdminDetailPage />
                         <Route path=path!("settings/roles") view=RolesPage />

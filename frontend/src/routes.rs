@@ -21,6 +21,11 @@ impl Page {
         format!("/{}", self.segment)
     }
 
+    /// One item of the page's list (`/users/{id}`).
+    pub fn item_href(&self, id: uuid::Uuid) -> String {
+        format!("/{}/{id}", self.segment)
+    }
+
     pub fn visible_to(&self, admin: &Me) -> bool {
         self.permission.is_none_or(|needed| admin.can(needed))
     }
@@ -76,6 +81,30 @@ pub const MCP_SERVERS: Page = Page {
     permission: Some(Permission::McpRead),
 };
 
+/// The tenants hub users belong to (SPEC ORG-1..5).
+pub const ORGANIZATIONS: Page = Page {
+    segment: "organizations",
+    title: "Organizations",
+    icon: Icon::Building,
+    permission: Some(Permission::OrgsRead),
+};
+
+/// Hub users: the people who call MCP tools through the hub (SPEC USER-1..4), not the
+/// admins of this console.
+pub const USERS: Page = Page {
+    segment: "users",
+    title: "Users",
+    icon: Icon::IdCard,
+    permission: Some(Permission::UsersRead),
+};
+
+pub const USERS_IMPORT_SEGMENT: &str = "import";
+
+/// The CSV import of hub users.
+pub fn users_import_href() -> String {
+    format!("/{}/{USERS_IMPORT_SEGMENT}", USERS.segment)
+}
+
 pub const ADMINS: Page = Page {
     segment: "settings/admins",
     title: "Admins",
@@ -103,6 +132,10 @@ pub const NAV: &[NavSection] = &[
     NavSection {
         label: "Operations",
         pages: &[MCP_SERVERS],
+    },
+    NavSection {
+        label: "Tenants",
+        pages: &[ORGANIZATIONS, USERS],
     },
     NavSection {
         label: "Compliance",
@@ -196,6 +229,15 @@ mod tests {
         assert_eq!(page_at("/settings/tokens").map(|p| p.title), Some("API tokens"));
         assert!(page_at("/settings/adminsx").is_none());
         assert!(page_at("/settings").is_none());
+    }
+
+    #[test]
+    fn hub_users_are_not_admins() {
+        assert_eq!(page_at("/users/0190").map(|p| p.title), Some("Users"));
+        assert_eq!(page_at(&users_import_href()).map(|p| p.title), Some("Users"));
+        assert_eq!(page_at("/organizations/0190").map(|p| p.title), Some("Organizations"));
+        assert_eq!(page_at("/settings/admins").map(|p| p.title), Some("Admins"));
+        assert_eq!(USERS.permission, Some(Permission::UsersRead));
     }
 
     #[test]

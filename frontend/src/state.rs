@@ -1,5 +1,6 @@
 //! App-wide state, provided once by the app root as typed contexts.
 
+mod scope;
 mod session;
 mod theme;
 
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api::Api;
 
+pub use scope::OrgScope;
 pub use session::{Session, SessionStatus, SignOutCause};
 pub use theme::{Theme, ThemeMode};
 
@@ -20,4 +22,14 @@ pub fn use_api() -> Api {
 
 pub fn use_theme() -> Theme {
     expect_context()
+}
+
+/// The organization "Open as admin" scoped the console to (SPEC ORG-5).
+pub fn use_scope() -> OrgScope {
+    expect_context()
+}
+
+/// Where the admin's choices outlive the tab; `None` where storage is disabled.
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
 }

@@ -395,7 +395,11 @@ async fn users_validate_filter_and_audit(pool: PgPool) {
     // Crafted cursors (a year PostgreSQL refuses, a NUL) are 422s, not 500s.
     use base64::Engine;
     for key in [
-        json!(["created_at", "0000-01-01T00:00:00Z", "00000000-0000-7000-8000-000000000000"]),
+        json!([
+            "created_at",
+            "0000-01-01T00:00:00Z",
+            "00000000-0000-7000-8000-000000000000"
+        ]),
         json!(["name", "a\0b", "00000000-0000-7000-8000-000000000000"]),
     ] {
         let cursor = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.to_string());

@@ -5,11 +5,11 @@ use omni_types::mcp::{
     CreateMcpServer, DecideToolChange, DeleteImpact, HealthCheck, HealthCheckResult, McpServer, McpTool, ToolChange,
     ToolChangeStatus, UpdateMcpServer,
 };
-use omni_types::page::DEFAULT_LIMIT;
 use omni_types::{Page, paths};
 use uuid::Uuid;
 
-use super::{Api, ApiError, Call, decode, encode};
+use super::query::non_blank;
+use super::{Api, ApiError, Call, decode, encode, page_params};
 
 /// What the server list is narrowed to and how it is sorted; blank fields are left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,6 +18,10 @@ pub struct McpFilter {
     pub status: String,
     pub tag: String,
     pub transport: String,
+    /// An organization's id (the servers it owns), or `global` (servers without an owner).
+    pub organization: String,
+    /// Only the servers this organization's users can see: global ones and its own.
+    pub visible_to: Option<Uuid>,
     /// `name`, `-name`, `created_at`, `-created_at`, `status`, `-status`.
     pub sort: String,
 }
@@ -25,28 +29,26 @@ pub struct McpFilter {
 impl McpFilter {
     /// Whether anything narrows the list (the sort order does not).
     pub fn is_narrowed(&self) -> bool {
-        !(self.q.trim().is_empty() && self.status.is_empty() && self.tag.is_empty() && self.transport.is_empty())
+        !(self.q.trim().is_empty()
+            && self.status.is_empty()
+            && self.tag.is_empty()
+            && self.transport.is_empty()
+            && self.organization.is_empty()
+            && self.visible_to.is_none())
     }
 
     fn params(&self) -> Vec<(String, String)> {
-        [
+        let visible_to = self.visible_to.map(|id| id.to_string()).unwrap_or_default();
+        non_blank([
             ("q", &self.q),
             ("status", &self.status),
             ("tag", &self.tag),
             ("transport", &self.transport),
+            ("organization", &self.organization),
+            ("visible_to", &visible_to),
             ("sort", &self.sort),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| (name.to_owned(), value.trim().to_owned()))
-        .collect()
+        ])
     }
-}
-
-fn page_params(mut params: Vec<(String, String)>, cursor: Option<String>) -> Vec<(String, String)> {
-    params.push(("limit".into(), DEFAULT_LIMIT.to_string()));
-    params.extend(cursor.map(|cursor| ("cursor".into(), cursor)));
-    params
 }
 
 impl Api {

@@ -22,6 +22,16 @@ pub fn filter_params(filter: &AuditFilter) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A filter's fields as query parameters: trimmed, blank ones left out (the server reads
+/// an absent parameter as "any").
+pub fn non_blank<const N: usize>(fields: [(&str, &String); N]) -> Vec<(String, String)> {
+    fields
+        .into_iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(name, value)| (name.to_owned(), value.trim().to_owned()))
+        .collect()
+}
+
 /// `a=1&b=x+y`: form-encoded, as `URLSearchParams` writes it (and reads it back).
 pub fn encode<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -70,6 +80,18 @@ mod tests {
             encode(&filter_params(&filter)),
             "action=auth.login&actor=ada%2Bops%40example.com&from=2026-03-01T09%3A30%3A00Z\
              &q=caf%C3%A9+%26+co%2F2%3F"
+        );
+    }
+
+    #[test]
+    fn blank_fields_are_left_out() {
+        let (q, role, sort) = (" ada ".to_owned(), String::new(), "-name".to_owned());
+        assert_eq!(
+            non_blank([("q", &q), ("role", &role), ("sort", &sort)]),
+            [
+                ("q".to_owned(), "ada".to_owned()),
+                ("sort".to_owned(), "-name".to_owned())
+            ]
         );
     }
 

@@ -3,13 +3,13 @@
 use gloo_net::http::Method;
 use omni_types::admins::{Admin, AuthzDecision, CreateAdmin, CreatedAdmin, UpdateAdmin};
 use omni_types::auth::PasswordReset;
-use omni_types::page::DEFAULT_LIMIT;
 use omni_types::rbac::{CreateRole, PermissionInfo, Role, UpdateRole};
 use omni_types::tokens::{ApiToken, CreateApiToken, CreatedApiToken};
 use omni_types::{Page, paths};
 use uuid::Uuid;
 
-use super::{Api, ApiError, Call, decode, encode};
+use super::query::non_blank;
+use super::{Api, ApiError, Call, decode, encode, page_params};
 
 /// What the admin list is narrowed to; blank fields are left out of the request.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,19 +26,13 @@ impl AdminFilter {
     }
 
     fn params(&self) -> Vec<(String, String)> {
-        [("q", &self.q), ("status", &self.status), ("role", &self.role)]
-            .into_iter()
-            .filter(|(_, value)| !value.trim().is_empty())
-            .map(|(name, value)| (name.to_owned(), value.trim().to_owned()))
-            .collect()
+        non_blank([("q", &self.q), ("status", &self.status), ("role", &self.role)])
     }
 }
 
 impl Api {
     pub async fn admins_list(&self, filter: &AdminFilter, cursor: Option<String>) -> Result<Page<Admin>, ApiError> {
-        let mut params = filter.params();
-        params.push(("limit".into(), DEFAULT_LIMIT.to_string()));
-        params.extend(cursor.map(|cursor| ("cursor".into(), cursor)));
+        let params = page_params(filter.params(), cursor);
         decode(
             self.authorized(&Call::new(Method::GET, paths::ADMINS).query(&params))
                 .await?,
@@ -135,8 +129,7 @@ impl Api {
 
     /// The signed-in admin's own tokens, newest first.
     pub async fn api_tokens(&self, cursor: Option<String>) -> Result<Page<ApiToken>, ApiError> {
-        let mut params = vec![("limit".to_owned(), DEFAULT_LIMIT.to_string())];
-        params.extend(cursor.map(|cursor| ("cursor".into(), cursor)));
+        let params = page_params(Vec::new(), cursor);
         decode(
             self.authorized(&Call::new(Method::GET, paths::API_TOKENS).query(&params))
                 .await?,

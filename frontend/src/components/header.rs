@@ -2,10 +2,12 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::icons::{Icon, IconSvg};
+use crate::components::scope_chip::ScopeChip;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::state::{use_api, use_session};
 
-/// The top bar: the menu button (narrow screens), the theme, who is signed in, sign-out.
+/// The top bar: the menu button (narrow screens), the organization scope, the theme, who
+/// is signed in, sign-out.
 #[component]
 pub fn Header(menu_open: RwSignal<bool>, menu_button: NodeRef<html::Button>) -> impl IntoView {
     let session = use_session();
@@ -31,6 +33,7 @@ pub fn Header(menu_open: RwSignal<bool>, menu_button: NodeRef<html::Button>) -> 
                 {move || view! { <IconSvg icon=if menu_open.get() { Icon::Close } else { Icon::Menu } /> }}
             </button>
             <span class="header__brand">"Omni Admin"</span>
+            <ScopeChip />
             <div class="header__actions">
                 <ThemeToggle />
                 <div class="identity">

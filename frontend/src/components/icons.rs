@@ -18,6 +18,8 @@ pub enum Icon {
     Key,
     Token,
     Server,
+    Building,
+    IdCard,
 }
 
 impl Icon {
@@ -45,6 +47,12 @@ impl Icon {
             }
             Icon::Key => "M8 15a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM11 11h10M18 11v3M21 11v3",
             Icon::Token => "M4 7h16v10H4zM8 12h.01M12 12h.01M16 12h.01",
+            Icon::Building => {
+                "M4 21V5a2 2 0 0 1 2-2h8a2 2 0 0 1 2 2v16M16 9h2a2 2 0 0 1 2 2v10M2 21h20M8 7h4M8 11h4M8 15h4"
+            }
+            Icon::IdCard => {
+                "M3 5h18v14H3zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM5 16c.5-1.7 1.6-2.5 3-2.5s2.5.8 3 2.5M14 9h4M14 13h4"
+            }
         }
     }
 }

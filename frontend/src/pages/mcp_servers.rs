@@ -15,12 +15,15 @@ use omni_types::mcp::{HealthStatus, Transport};
 
 use crate::api::McpFilter;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::org_select::OrgSelect;
 use crate::components::permission_required::{PermissionRequired, RequirePermission};
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::McpServerDetailPage;
 use form::ServerForm;
+pub use list::ServerTable;
 use list::{Layout, ServerList, ServersSkeleton};
+pub use status::HealthBadge;
 
 const SUMMARY: &str =
     "The MCP servers your hub offers: their health, checked with a real MCP session, and their tools.";
@@ -141,9 +144,12 @@ fn Servers() -> impl IntoView {
     }
 }
 
-/// Search (on Enter), status, transport, tag and sort (as soon as they change).
+/// Search (on Enter), status, transport, owner, tag and sort (as soon as they change).
 #[component]
 fn ServerFilters(filter: RwSignal<McpFilter>) -> impl IntoView {
+    let session = use_session();
+    // Organizations are listed for admins who may see them.
+    let can_see_orgs = session.with_admin(|a| a.is_some_and(|a| a.can(Permission::OrgsRead)));
     let q = RwSignal::new(filter.get_untracked().q);
     let tag = RwSignal::new(filter.get_untracked().tag);
     // "Clear filters" (from the empty state) clears the typed text too; picking a status
@@ -213,6 +219,15 @@ fn ServerFilters(filter: RwSignal<McpFilter>) -> impl IntoView {
                     <option value=Transport::Stdio.as_str()>"stdio (run by the hub)"</option>
                 </select>
             </div>
+            {can_see_orgs.then(|| view! {
+                <OrgSelect
+                    id="mcp-organization"
+                    label="Organization"
+                    value=Signal::derive(move || filter.with(|f| f.organization.clone()))
+                    on_change=Callback::new(move |organization: String| filter.update(|f| f.organization = organization))
+                    fixed=&[("", "Any owner"), ("global", "Global (no owner)")]
+                />
+            })}
             <div class="field">
                 <label class="field__label" for="mcp-tag">"Tag"</label>
                 <input

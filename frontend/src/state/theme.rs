@@ -1,5 +1,7 @@
 use leptos::prelude::*;
 
+use super::local_storage;
+
 /// Where the admin's explicit choice is remembered. Until they choose, the theme follows
 /// the system setting (and keeps following it across visits).
 const STORAGE_KEY: &str = "omni-admin.theme";
@@ -82,8 +84,4 @@ fn system_preference() -> ThemeMode {
         .flatten()
         .is_some_and(|q| q.matches());
     if dark { ThemeMode::Dark } else { ThemeMode::Light }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }

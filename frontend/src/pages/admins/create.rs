@@ -11,7 +11,7 @@ use omni_types::rbac::Role;
 
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::TextField;
+use crate::components::field::{TextField, check_email};
 use crate::components::modal::Modal;
 use crate::components::secret::OnceSecret;
 use crate::state::use_api;
@@ -262,21 +262,6 @@ pub fn RoleChoices(
     }
 }
 
-fn check_email(email: &str) -> Vec<String> {
-    let email = email.trim();
-    if email.is_empty() {
-        return vec!["is required".to_owned()];
-    }
-    match email.split_once('@') {
-        Some((local, domain))
-            if !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') =>
-        {
-            Vec::new()
-        }
-        _ => vec!["is not a valid email address".to_owned()],
-    }
-}
-
 pub fn check_name(name: &str) -> Vec<String> {
     if name.trim().is_empty() {
         vec!["is required".to_owned()]
@@ -296,14 +281,6 @@ fn check_password(password: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn emails() {
-        assert!(check_email("ada@example.com").is_empty());
-        assert_eq!(check_email(""), ["is required"]);
-        assert_eq!(check_email("ada"), ["is not a valid email address"]);
-        assert_eq!(check_email("ada@localhost"), ["is not a valid email address"]);
-    }
 
     #[test]
     fn passwords_are_optional_but_long() {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::form::ServerForm;
 use super::health::HealthHistory;
-use super::list::endpoint;
+use super::list::{Owner, endpoint};
 use super::status::{HealthBadge, label, latency};
 use super::tools::{ToolChanges, Tools};
 use super::{poll, use_can_write};
@@ -264,6 +264,7 @@ fn Overview(server: Signal<McpServer>) -> impl IntoView {
             <h2 id="mcp-overview-title" class="card__title">"Overview"</h2>
             <dl class="facts">
                 <div><dt>"Status"</dt><dd><HealthBadge status /></dd></div>
+                <div><dt>"Owner"</dt><dd>{move || view! { <Owner server=server.get() /> }}</dd></div>
                 <div><dt>"Transport"</dt><dd>{move || server.with(|s| match s.transport {
                     Transport::StreamableHttp => "Streamable HTTP",
                     Transport::Stdio => "stdio (run by the hub)",
@@ -326,6 +327,7 @@ fn DeleteDialog(server: McpServer, on_close: Callback<()>) -> impl IntoView {
                         <li>{format!("{} tools", i.tool_count)}</li>
                         <li>{format!("{} health records", i.health_check_count)}</li>
                         <li>{format!("{} tool changes waiting for review", i.pending_tool_changes)}</li>
+                        <li>{format!("Grants of {} hub users on it", i.users_with_grants)}</li>
                     </ul>
                 }
                 .into_any(),

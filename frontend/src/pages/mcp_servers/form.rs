@@ -5,13 +5,17 @@ use std::collections::BTreeSet;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use omni_types::Permission;
 use omni_types::mcp::{CreateMcpServer, McpServer, Transport, UpdateMcpServer};
+use uuid::Uuid;
 
+use super::list::Owner;
 use crate::components::field::{CheckboxField, TextField};
 use crate::components::modal::Modal;
-use crate::state::use_api;
+use crate::components::org_select::OrgSelect;
+use crate::state::{use_api, use_session};
 
-const FIELDS: [&str; 13] = [
+const FIELDS: [&str; 14] = [
     "name",
     "description",
     "transport",
@@ -24,6 +28,7 @@ const FIELDS: [&str; 13] = [
     "degraded_threshold_ms",
     "check_interval_seconds",
     "tags",
+    "organization_id",
     "require_tool_approval",
 ];
 
@@ -43,6 +48,8 @@ struct Values {
     degraded_threshold_ms: String,
     check_interval_seconds: String,
     tags: String,
+    /// The owning organization's id; blank: a global server.
+    organization: String,
     enabled: bool,
     require_tool_approval: bool,
 }
@@ -64,6 +71,7 @@ impl Values {
                 degraded_threshold_ms: "2000".into(),
                 check_interval_seconds: "60".into(),
                 tags: String::new(),
+                organization: String::new(),
                 enabled: true,
                 require_tool_approval: false,
             },
@@ -81,6 +89,7 @@ impl Values {
                 degraded_threshold_ms: s.degraded_threshold_ms.to_string(),
                 check_interval_seconds: s.check_interval_seconds.to_string(),
                 tags: s.tags.join(", "),
+                organization: s.organization.as_ref().map(|o| o.id.to_string()).unwrap_or_default(),
                 enabled: s.enabled,
                 require_tool_approval: s.require_tool_approval,
             },
@@ -94,6 +103,10 @@ impl Values {
             .filter(|a| !a.is_empty())
             .map(str::to_owned)
             .collect()
+    }
+
+    fn organization_id(&self) -> Option<Uuid> {
+        Uuid::parse_str(&self.organization).ok()
     }
 
     fn tags(&self) -> Vec<String> {
@@ -203,6 +216,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
     let threshold = RwSignal::new(initial.degraded_threshold_ms.clone());
     let interval = RwSignal::new(initial.check_interval_seconds.clone());
     let tags = RwSignal::new(initial.tags.clone());
+    let organization = RwSignal::new(initial.organization.clone());
     let enabled = RwSignal::new(initial.enabled);
     let approval = RwSignal::new(initial.require_tool_approval);
     let values = Memo::new(move |_| Values {
@@ -219,6 +233,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
         degraded_threshold_ms: threshold.get(),
         check_interval_seconds: interval.get(),
         tags: tags.get(),
+        organization: organization.get(),
         enabled: enabled.get(),
         require_tool_approval: approval.get(),
     });
@@ -262,6 +277,13 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
         })
     };
     let has_secret = server.as_ref().is_some_and(|s| s.auth_header_set);
+    // Owners are picked from the organizations, which only some admins may list.
+    let can_pick_owner = use_session().with_admin(|a| a.is_some_and(|a| a.can(Permission::OrgsRead)));
+    let current_owner = server.as_ref().and_then(|s| s.organization.clone());
+    let owner_changed = {
+        let (before, saved) = (initial.organization.clone(), server.is_some());
+        move || saved && organization.with(|now| *now != before)
+    };
     let is_http = move || transport.get() == Transport::StreamableHttp;
 
     let on_submit = move |ev: SubmitEvent| {
@@ -353,6 +375,34 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
                         <TextField id="mcp-interval" label="Check every (s)" kind="number" value=interval errors=errors("check_interval_seconds") on_blur=touch("check_interval_seconds") />
                     </div>
                 </Show>
+                {match (can_pick_owner, server.clone()) {
+                    (true, _) => view! {
+                        <OrgSelect
+                            id="mcp-organization-id"
+                            label="Owner"
+                            value=organization
+                            on_change=Callback::new(move |id: String| organization.set(id))
+                            fixed=&[("", "Global: every organization's users")]
+                            current=current_owner.clone()
+                            errors=errors("organization_id")
+                        />
+                        <p class="muted small field__hint">"Only the owning organization's users may call a server it owns."</p>
+                    }
+                    .into_any(),
+                    (false, Some(saved)) => view! {
+                        <p class="small">"Owner: " <Owner server=saved /></p>
+                    }
+                    .into_any(),
+                    (false, None) => view! { <p class="muted small">"The server is global: every organization's users may be granted it."</p> }.into_any(),
+                }}
+                {
+                    let owner_changed = owner_changed.clone();
+                    move || owner_changed().then(|| view! {
+                        <p class="alert alert--warning" role="note">
+                            "A new owner drops the grants of users outside it on this server."
+                        </p>
+                    })
+                }
                 <TextField id="mcp-tags" label="Tags" kind="text" value=tags errors=errors("tags") required=false placeholder=Some("prod, github") on_blur=touch("tags") />
                 <CheckboxField label="Require approval of new or changed tools" checked=approval />
                 <CheckboxField label="Enabled" checked=enabled />
@@ -391,6 +441,7 @@ fn create_body(v: &Values) -> CreateMcpServer {
         degraded_threshold_ms: number(&v.degraded_threshold_ms),
         check_interval_seconds: number(&v.check_interval_seconds),
         tags: v.tags(),
+        organization_id: v.organization_id(),
         enabled: v.enabled,
         require_tool_approval: v.require_tool_approval,
     }
@@ -429,6 +480,8 @@ fn update_body(before: &McpServer, v: &Values) -> UpdateMcpServer {
         degraded_threshold_ms: number(&v.degraded_threshold_ms).filter(|n| *n != before.degraded_threshold_ms),
         check_interval_seconds: number(&v.check_interval_seconds).filter(|n| *n != before.check_interval_seconds),
         tags: (v.tags() != before.tags).then(|| v.tags()),
+        // Present `null` makes the server global.
+        organization_id: (v.organization != old.organization).then(|| v.organization_id()),
         enabled: (v.enabled != before.enabled).then_some(v.enabled),
         require_tool_approval: (v.require_tool_approval != before.require_tool_approval)
             .then_some(v.require_tool_approval),

@@ -9,6 +9,7 @@ use super::status::{HealthBadge, latency};
 use crate::api::{ApiError, McpFilter};
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
+use crate::components::org_status::OrgLabel;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::state::use_api;
 
@@ -169,6 +170,7 @@ fn ServerCard(server: McpServer) -> impl IntoView {
     let endpoint = endpoint(&server);
     let endpoint_title = endpoint.clone();
     let tags = server.tags.clone();
+    let owner = server.clone();
     view! {
         <li class="card mcp-card" data-testid="mcp-card">
             <div class="mcp-card__head">
@@ -178,6 +180,7 @@ fn ServerCard(server: McpServer) -> impl IntoView {
             <p class="mcp-card__endpoint mono small" title=endpoint_title>{endpoint}</p>
             {(!server.description.is_empty()).then(|| view! { <p class="muted small mcp-card__description">{server.description.clone()}</p> })}
             <dl class="mcp-card__facts">
+                <div><dt>"Owner"</dt><dd><Owner server=owner /></dd></div>
                 <div><dt>"Tools"</dt><dd>{server.tool_count}</dd></div>
                 <div><dt>"Latency"</dt><dd>{latency(server.last_latency_ms)}</dd></div>
                 <div>
@@ -200,8 +203,18 @@ fn ServerCard(server: McpServer) -> impl IntoView {
     }
 }
 
+/// The organization that owns the server, or "Global".
 #[component]
-fn ServerTable(servers: Signal<Vec<McpServer>>) -> impl IntoView {
+pub fn Owner(server: McpServer) -> impl IntoView {
+    match server.organization {
+        Some(org) => view! { <OrgLabel org /> }.into_any(),
+        None => view! { <span>"Global"</span> }.into_any(),
+    }
+}
+
+/// `show_owner`: false where every server has the same owner (an organization's page).
+#[component]
+pub fn ServerTable(servers: Signal<Vec<McpServer>>, #[prop(default = true)] show_owner: bool) -> impl IntoView {
     view! {
         <table class="settings-table" role="table">
             <caption class="visually-hidden">"MCP servers"</caption>
@@ -209,6 +222,7 @@ fn ServerTable(servers: Signal<Vec<McpServer>>) -> impl IntoView {
                 <tr role="row">
                     <th scope="col" role="columnheader">"Name"</th>
                     <th scope="col" role="columnheader">"Status"</th>
+                    {show_owner.then(|| view! { <th scope="col" role="columnheader">"Owner"</th> })}
                     <th scope="col" role="columnheader">"Endpoint"</th>
                     <th scope="col" role="columnheader">"Tools"</th>
                     <th scope="col" role="columnheader">"Latency"</th>
@@ -222,12 +236,14 @@ fn ServerTable(servers: Signal<Vec<McpServer>>) -> impl IntoView {
                     children=move |server| {
                         let href = server_href(&server);
                         let endpoint = endpoint(&server);
+                        let owner = server.clone();
                         view! {
                             <tr role="row" class="settings-row" data-testid="mcp-row">
                                 <td role="cell" data-label="Name">
                                     <A href=href attr:class="settings-row__link">{server.name.clone()}</A>
                                 </td>
                                 <td role="cell" data-label="Status"><HealthBadge status=Signal::stored(server.status) /></td>
+                                {show_owner.then(|| view! { <td role="cell" data-label="Owner"><Owner server=owner /></td> })}
                                 <td role="cell" data-label="Endpoint" class="mono small mcp-table__endpoint">{endpoint}</td>
                                 <td role="cell" data-label="Tools">{server.tool_count}</td>
                                 <td role="cell" data-label="Latency">{latency(server.last_latency_ms)}</td>
