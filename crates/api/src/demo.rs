@@ -63,17 +63,38 @@ pub async fn seed(pool: &PgPool, mcp_url: &str) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// Demo tenants: (name, slug, plan, monthly budget in cents, suspended because).
-const ORGS: &[(&str, &str, Plan, Option<i64>, Option<&str>)] = &[
-    ("Acme Robotics", "acme", Plan::Business, Some(250_000), None),
-    ("Globex", "globex", Plan::Enterprise, Some(1_000_000), None),
-    (
-        "Initech",
-        "initech",
-        Plan::Free,
-        None,
-        Some("Trial ended: waiting for a signed order form"),
-    ),
+/// A demo tenant.
+struct DemoOrg {
+    name: &'static str,
+    slug: &'static str,
+    plan: Plan,
+    budget_cents: Option<i64>,
+    suspended_because: Option<&'static str>,
+}
+
+/// Demo tenants, one of them suspended.
+const ORGS: &[DemoOrg] = &[
+    DemoOrg {
+        name: "Acme Robotics",
+        slug: "acme",
+        plan: Plan::Business,
+        budget_cents: Some(250_000),
+        suspended_because: None,
+    },
+    DemoOrg {
+        name: "Globex",
+        slug: "globex",
+        plan: Plan::Enterprise,
+        budget_cents: Some(1_000_000),
+        suspended_because: None,
+    },
+    DemoOrg {
+        name: "Initech",
+        slug: "initech",
+        plan: Plan::Free,
+        budget_cents: None,
+        suspended_because: Some("Trial ended: waiting for a signed order form"),
+    },
 ];
 
 /// Demo hub users: (name, organization slug, role, Slack id, tools of the demo server).
@@ -114,23 +135,23 @@ pub async fn seed_tenants(pool: &PgPool) -> anyhow::Result<usize> {
         .fetch_optional(&mut *tx)
         .await?;
     let mut org_ids = std::collections::HashMap::new();
-    for (name, slug, plan, budget, suspended) in ORGS {
+    for org in ORGS {
         let id = Uuid::now_v7();
         let fields = org_db::Fields {
-            name: (*name).into(),
-            slug: (*slug).into(),
-            plan: *plan,
+            name: org.name.into(),
+            slug: org.slug.into(),
+            plan: org.plan,
             settings: OrgSettings {
-                monthly_budget_cents: *budget,
+                monthly_budget_cents: org.budget_cents,
                 rate_limit_per_minute: Some(600),
                 allowed_mcp_servers: None,
             },
         };
         org_db::insert(&mut tx, id, &fields).await?;
-        if let Some(reason) = suspended {
+        if let Some(reason) = org.suspended_because {
             org_db::set_status(&mut tx, id, OrgStatus::Suspended, reason, None).await?;
         }
-        org_ids.insert(*slug, id);
+        org_ids.insert(org.slug, id);
     }
     let users: Vec<(Uuid, user_db::Fields)> = USERS
         .iter()
@@ -166,7 +187,7 @@ pub async fn seed_tenants(pool: &PgPool) -> anyhow::Result<usize> {
         action: "hub_user.imported",
         resource_type: "hub_user",
         resource_id: None,
-        details: json!({ "organizations": ORGS.iter().map(|o| o.1).collect::<Vec<_>>(), "created": users.len() }),
+        details: json!({ "organizations": ORGS.iter().map(|o| o.slug).collect::<Vec<_>>(), "created": users.len() }),
     };
     audit::record(&mut *tx, entry, &ClientMeta::default()).await?;
     tx.commit().await?;
