@@ -4,6 +4,7 @@
 pub mod breadcrumbs;
 pub mod code_field;
 pub mod copy_button;
+pub mod empty_state;
 pub mod error_panel;
 pub mod field;
 pub mod full_page;

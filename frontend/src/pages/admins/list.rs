@@ -7,6 +7,7 @@ use omni_types::Page;
 use omni_types::admins::Admin;
 
 use crate::api::{AdminFilter, ApiError};
+use crate::components::empty_state::NoMatches;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
@@ -25,16 +26,7 @@ pub fn AdminList(filter: AdminFilter, first: Page<Admin>, on_clear: Callback<()>
             }
             .into_any()
         } else {
-            view! {
-                <div class="empty-state">
-                    <h2 class="empty-state__title">"No admins match these filters"</h2>
-                    <p class="muted">"Try another search, or clear the filters."</p>
-                    <button type="button" class="button button--secondary" on:click=move |_| on_clear.run(())>
-                        "Clear filters"
-                    </button>
-                </div>
-            }
-            .into_any()
+            view! { <NoMatches things="admins" on_clear /> }.into_any()
         };
     }
     let api = use_api();

@@ -8,6 +8,7 @@ use omni_types::hub_users::HubUser;
 
 use super::role_label;
 use crate::api::{ApiError, UserFilter};
+use crate::components::empty_state::NoMatches;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgLabel;
@@ -24,16 +25,7 @@ pub fn UserList(
 ) -> impl IntoView {
     if first.items.is_empty() {
         return if filter.is_narrowed() {
-            view! {
-                <div class="empty-state">
-                    <h2 class="empty-state__title">"No users match these filters"</h2>
-                    <p class="muted">"Try another search, or clear the filters."</p>
-                    <button type="button" class="button button--secondary" on:click=move |_| on_clear.run(())>
-                        "Clear filters"
-                    </button>
-                </div>
-            }
-            .into_any()
+            view! { <NoMatches things="users" on_clear /> }.into_any()
         } else {
             view! {
                 <div class="empty-state">
