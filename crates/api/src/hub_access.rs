@@ -41,14 +41,22 @@ pub struct Tool {
     pub read_only: bool,
 }
 
+/// Why the caller can call nothing at all, if so (rules 1 and 2).
+pub fn blocked(caller: &Caller) -> Option<CallReason> {
+    if !caller.enabled {
+        Some(CallReason::UserDisabled)
+    } else if caller.organization_suspended {
+        Some(CallReason::OrganizationSuspended)
+    } else {
+        None
+    }
+}
+
 /// The reason that decides the server as a whole, before any tool is looked at: a
 /// denial, or `Granted` when tools decide.
 pub fn decide_server(caller: &Caller, server: &Server) -> CallReason {
-    if !caller.enabled {
-        return CallReason::UserDisabled;
-    }
-    if caller.organization_suspended {
-        return CallReason::OrganizationSuspended;
+    if let Some(reason) = blocked(caller) {
+        return reason;
     }
     if !server.enabled {
         return CallReason::ServerDisabled;

@@ -24,10 +24,29 @@ async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
     body
 }
 
+/// A PATCH that must succeed; its answer.
+async fn patch(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let res = app.send_as("PATCH", path, token, Some(body)).await;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "PATCH {path}: {body}");
+    body
+}
+
 async fn get_json(app: &TestApp, token: &str, path: &str) -> Value {
     let res = app.get_as(path, token).await;
     assert_eq!(res.status(), 200, "{path}");
     res.json().await.unwrap()
+}
+
+/// One field of every item of a list page.
+fn column(page: &Value, field: &str) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[field].as_str().unwrap().to_owned())
+        .collect()
 }
 
 async fn org(app: &TestApp, token: &str, slug: &str) -> String {
@@ -159,14 +178,7 @@ async fn organizations_validate_page_and_audit(pool: PgPool) {
         org(&app, &token, slug).await;
     }
     let page1 = get_json(&app, &token, "/api/v1/organizations?limit=2&sort=slug").await;
-    let slugs = |page: &Value| -> Vec<String> {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|o| o["slug"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let slugs = |page: &Value| column(page, "slug");
     assert_eq!(slugs(&page1), ["acme", "beta"]);
     let cursor = page1["next_cursor"].as_str().unwrap();
     let page2 = get_json(
@@ -362,14 +374,7 @@ async fn users_validate_filter_and_audit(pool: PgPool) {
         )
         .await;
     assert_eq!(disabled.status(), 200);
-    let emails = |page: &Value| -> Vec<String> {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["email"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let emails = |page: &Value| column(page, "email");
     let in_acme = get_json(
         &app,
         &token,
@@ -585,25 +590,23 @@ async fn can_call_resolves_every_rule(pool: PgPool) {
 
     // A viewer calls only read-only tools.
     let ada_path = format!("/api/v1/users/{ada}");
-    let patch = |body: Value| app.send_as("PATCH", &ada_path, &token, Some(body));
-    assert_eq!(patch(json!({ "role": "viewer" })).await.status(), 200);
+    let patch_ada = |body: Value| app.send_as("PATCH", &ada_path, &token, Some(body));
+    assert_eq!(patch_ada(json!({ "role": "viewer" })).await.status(), 200);
     assert_eq!(can_call(&app, &token, &ada, &tools, "echo").await.1, "viewer_read_only");
     assert_eq!(
         can_call(&app, &token, &ada, &tools, "ls").await,
         (true, "granted".into())
     );
-    assert_eq!(patch(json!({ "role": "member" })).await.status(), 200);
+    assert_eq!(patch_ada(json!({ "role": "member" })).await.status(), 200);
 
     // The organization's allow-list wins over the user's grant.
-    let restrict = app
-        .send_as(
-            "PATCH",
-            &format!("/api/v1/organizations/{acme}"),
-            &token,
-            Some(json!({ "settings": { "allowed_mcp_servers": [tools] } })),
-        )
-        .await;
-    assert_eq!(restrict.status(), 200);
+    patch(
+        &app,
+        &token,
+        &format!("/api/v1/organizations/{acme}"),
+        json!({ "settings": { "allowed_mcp_servers": [tools] } }),
+    )
+    .await;
     assert_eq!(can_call(&app, &token, &ada, &tools, "echo").await.1, "granted");
     assert_eq!(
         can_call(&app, &token, &ada, &other, "add").await.1,
@@ -637,18 +640,16 @@ async fn can_call_resolves_every_rule(pool: PgPool) {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(can_call(&app, &token, &ada, &tools, "echo").await.1, "server_disabled");
-    let res = app
-        .send_as(
-            "PATCH",
-            &format!("/api/v1/mcp-servers/{tools}"),
-            &token,
-            Some(json!({ "enabled": true })),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_eq!(patch(json!({ "enabled": false })).await.status(), 200);
+    patch(
+        &app,
+        &token,
+        &format!("/api/v1/mcp-servers/{tools}"),
+        json!({ "enabled": true }),
+    )
+    .await;
+    assert_eq!(patch_ada(json!({ "enabled": false })).await.status(), 200);
     assert_eq!(can_call(&app, &token, &ada, &tools, "echo").await.1, "user_disabled");
-    assert_eq!(patch(json!({ "enabled": true })).await.status(), 200);
+    assert_eq!(patch_ada(json!({ "enabled": true })).await.status(), 200);
     post(
         &app,
         &token,
@@ -721,14 +722,7 @@ async fn servers_belong_to_organizations(pool: PgPool) {
     let impact = get_json(&app, &token, &format!("/api/v1/mcp-servers/{shared}/impact")).await;
     assert_eq!(impact["users_with_grants"], 1);
 
-    let names = |page: &Value| -> Vec<String> {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let names = |page: &Value| column(page, "name");
     let owned = post(
         &app,
         &token,
@@ -752,15 +746,13 @@ async fn servers_belong_to_organizations(pool: PgPool) {
     assert!(problem(res, 409).await["errors"]["servers"].is_array());
 
     // Moving the server to beta drops acme's grants on it.
-    let moved = app
-        .send_as(
-            "PATCH",
-            &format!("/api/v1/mcp-servers/{shared}"),
-            &token,
-            Some(json!({ "organization_id": beta })),
-        )
-        .await;
-    assert_eq!(moved.status(), 200);
+    patch(
+        &app,
+        &token,
+        &format!("/api/v1/mcp-servers/{shared}"),
+        json!({ "organization_id": beta }),
+    )
+    .await;
     let grants = get_json(&app, &token, &format!("/api/v1/users/{ada}/permissions")).await;
     assert_eq!(grants, json!([]));
     let back = app

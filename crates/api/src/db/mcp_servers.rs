@@ -282,6 +282,12 @@ pub enum Sort {
 }
 
 impl Sort {
+    pub const LABELS: &'static [(&'static str, Sort)] = &[
+        ("name", Sort::Name),
+        ("created_at", Sort::CreatedAt),
+        ("status", Sort::Status),
+    ];
+
     /// The SQL key and how a cursor value binds to it.
     fn key(self) -> (&'static str, &'static str) {
         match self {

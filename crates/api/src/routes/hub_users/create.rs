@@ -10,11 +10,11 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::hub_users::{self, Fields};
-use crate::db::orgs;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::ApiJson;
 use crate::openapi::responses::{MalformedBody, ValidationFailed};
+use crate::routes::orgs::check_exists;
 
 /// Create a hub user. They can call nothing until granted (`PUT …/permissions`).
 #[utoipa::path(
@@ -36,12 +36,7 @@ pub async fn create(
     ApiJson(body): ApiJson<CreateHubUser>,
 ) -> ApiResult<(StatusCode, ApiJson<HubUser>)> {
     let mut errors = FieldErrors::new();
-    if orgs::reference(&state.db, body.organization_id).await?.is_none() {
-        errors
-            .entry("organization_id".into())
-            .or_default()
-            .push("names no organization".into());
-    }
+    check_exists(&state.db, Some(body.organization_id), &mut errors).await?;
     let draft = Fields {
         name: body.name,
         email: body.email,

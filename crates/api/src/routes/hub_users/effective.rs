@@ -1,5 +1,5 @@
 use axum::extract::State;
-use omni_types::hub_users::{CallReason, EffectivePermissions, EffectiveServer, EffectiveTool};
+use omni_types::hub_users::{EffectivePermissions, EffectiveServer, EffectiveTool};
 use uuid::Uuid;
 
 use super::not_found;
@@ -7,7 +7,7 @@ use crate::app::AppState;
 use crate::db::hub_grants;
 use crate::error::ApiResult;
 use crate::http::json::{ApiJson, ApiPath};
-use crate::hub_access::{decide, decide_server};
+use crate::hub_access::{blocked, decide, decide_server};
 use crate::openapi::responses::NotFound;
 
 /// What the user can call, and why: every MCP server visible to their organization with
@@ -27,13 +27,7 @@ pub async fn effective(
     ApiPath(id): ApiPath<Uuid>,
 ) -> ApiResult<ApiJson<EffectivePermissions>> {
     let (caller, _) = hub_grants::caller(&state.db, id).await?.ok_or_else(|| not_found(id))?;
-    let blocked = if !caller.enabled {
-        Some(CallReason::UserDisabled)
-    } else if caller.organization_suspended {
-        Some(CallReason::OrganizationSuspended)
-    } else {
-        None
-    };
+    let blocked = blocked(&caller);
     let visible = hub_grants::visible_servers(&state.db, id, caller.organization_id).await?;
     let mut allowed_tool_count = 0;
     let servers = visible

@@ -9,11 +9,11 @@ use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
 use crate::db::hub_users::{self, Fields};
-use crate::db::orgs;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::client::ClientMeta;
 use crate::http::json::{ApiJson, ApiPath};
 use crate::openapi::responses::{MalformedBody, NotFound, ValidationFailed};
+use crate::routes::orgs::check_exists;
 
 /// Change a hub user: only the fields present change. `enabled: false` stops every call
 /// at once (`can-call` answers `user_disabled`).
@@ -44,15 +44,8 @@ pub async fn update(
     }
     let before = hub_users::get(&mut *tx, id).await?.ok_or_else(|| not_found(id))?;
     let mut errors = FieldErrors::new();
-    if let Some(org) = patch.organization_id
-        && org != before.organization.id
-        && orgs::reference(&mut *tx, org).await?.is_none()
-    {
-        errors
-            .entry("organization_id".into())
-            .or_default()
-            .push("names no organization".into());
-    }
+    let moved_to = patch.organization_id.filter(|org| *org != before.organization.id);
+    check_exists(&mut *tx, moved_to, &mut errors).await?;
     let draft = Fields {
         name: patch.name.unwrap_or_else(|| before.name.clone()),
         email: patch.email.unwrap_or_else(|| before.email.clone()),

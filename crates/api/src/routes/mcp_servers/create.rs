@@ -5,7 +5,7 @@ use omni_types::mcp::{CreateMcpServer, McpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{audit_view, check_owner, seal_header, validate};
+use super::{audit_view, seal_header, validate};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
@@ -56,7 +56,7 @@ pub async fn create(
         enabled: body.enabled,
         require_tool_approval: body.require_tool_approval,
     };
-    check_owner(&state.db, draft.organization_id, &mut errors).await?;
+    crate::routes::orgs::check_exists(&state.db, draft.organization_id, &mut errors).await?;
     let fields = validate(draft, &mut errors);
     let Some(fields) = fields.filter(|_| errors.is_empty()) else {
         return Err(ApiError::Validation(errors));

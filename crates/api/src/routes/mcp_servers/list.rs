@@ -8,7 +8,7 @@ use crate::app::AppState;
 use crate::db::mcp_servers::{self, ListFilter, OrgScope, Sort};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::json::ApiJson;
-use crate::http::pagination::{PageParams, page};
+use crate::http::pagination::{PageParams, parse_sort, sorted_page};
 use crate::openapi::responses::ValidationFailed;
 use crate::validate;
 
@@ -53,32 +53,23 @@ pub async fn list(
 ) -> ApiResult<ApiJson<Page<McpServer>>> {
     let mut errors = FieldErrors::new();
     let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
-    let text = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let q = validate::optional_text(filter.q.as_deref(), 200)
         .map_err(|m| err("q", m))
         .unwrap_or_default();
-    let status = text(filter.status).and_then(|s| s.parse::<HealthStatus>().map_err(|m| err("status", m)).ok());
-    let transport = text(filter.transport).and_then(|s| s.parse::<Transport>().map_err(|m| err("transport", m)).ok());
-    let sort_label = text(filter.sort).unwrap_or_else(|| "name".into());
-    let sort = match sort_label.as_str() {
-        "name" => Some((Sort::Name, false)),
-        "-name" => Some((Sort::Name, true)),
-        "created_at" => Some((Sort::CreatedAt, false)),
-        "-created_at" => Some((Sort::CreatedAt, true)),
-        "status" => Some((Sort::Status, false)),
-        "-status" => Some((Sort::Status, true)),
-        _ => {
-            err(
-                "sort",
-                "must be `name`, `created_at` or `status`, optionally prefixed with `-`".into(),
-            );
-            None
-        }
-    };
+    let status = validate::optional_choice::<HealthStatus>(filter.status.as_deref())
+        .map_err(|m| err("status", m))
+        .unwrap_or_default();
+    let transport = validate::optional_choice::<Transport>(filter.transport.as_deref())
+        .map_err(|m| err("transport", m))
+        .unwrap_or_default();
+    let sort = parse_sort(filter.sort.as_deref(), Sort::LABELS).map_err(|m| err("sort", m));
     let tag = validate::optional_text(filter.tag.as_deref(), 40)
         .map_err(|m| err("tag", m))
         .unwrap_or_default();
-    let organization = match (text(filter.organization), filter.visible_to) {
+    let owner = validate::optional_text(filter.organization.as_deref(), 64)
+        .map_err(|m| err("organization", m))
+        .unwrap_or_default();
+    let organization = match (owner, filter.visible_to) {
         (Some(_), Some(_)) => {
             err("visible_to", "cannot be combined with `organization`".into());
             None
@@ -97,11 +88,11 @@ pub async fn list(
     let limit = params.limit();
     // The cursor names the order it continues: one from another sort is refused, not
     // misread.
-    let after = params.after_sorted(&sort_label, sort.is_some_and(|(key, _)| key == Sort::CreatedAt));
-    let (Some(sort), true) = (sort, errors.is_empty()) else {
+    let (Ok((label, sort, descending)), true) = (sort, errors.is_empty()) else {
         return Err(ApiError::Validation(errors));
     };
-    let (limit, after) = (limit?, after?);
+    let after = params.after_sorted(&label, sort == Sort::CreatedAt)?;
+    let limit = limit?;
     let filter = ListFilter {
         q,
         status,
@@ -110,8 +101,8 @@ pub async fn list(
         transport,
         organization,
     };
-    let rows = mcp_servers::list(&state.db, &filter, sort, after, i64::from(limit) + 1).await?;
-    Ok(ApiJson(page(rows, limit, |s| {
-        (sort_label.clone(), sort.0.cursor_value(s), s.id)
+    let rows = mcp_servers::list(&state.db, &filter, (sort, descending), after, i64::from(limit) + 1).await?;
+    Ok(ApiJson(sorted_page(rows, limit, &label, |s| {
+        (sort.cursor_value(s), s.id)
     })))
 }

@@ -37,19 +37,6 @@ fn not_found(id: Uuid) -> ApiError {
     ApiError::NotFound(format!("No MCP server {id}."))
 }
 
-/// The owning organization must exist.
-async fn check_owner(db: &sqlx::PgPool, owner: Option<Uuid>, errors: &mut FieldErrors) -> sqlx::Result<()> {
-    if let Some(org) = owner
-        && crate::db::orgs::reference(db, org).await?.is_none()
-    {
-        errors
-            .entry("organization_id".into())
-            .or_default()
-            .push("names no organization".into());
-    }
-    Ok(())
-}
-
 /// A server as the audit log shows it: its configuration, never secrets or live health.
 fn audit_view(s: &McpServer) -> Value {
     json!({

@@ -4,7 +4,7 @@ use omni_types::mcp::{McpServer, UpdateMcpServer};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{audit_view, check_owner, not_found, seal_header, validate};
+use super::{audit_view, not_found, seal_header, validate};
 use crate::app::AppState;
 use crate::auth::Principal;
 use crate::db::audit::{self, Entry};
@@ -84,7 +84,7 @@ pub async fn update(
         enabled: patch.enabled.unwrap_or(before.enabled),
         require_tool_approval: patch.require_tool_approval.unwrap_or(before.require_tool_approval),
     };
-    check_owner(&state.db, draft.organization_id, &mut errors).await?;
+    crate::routes::orgs::check_exists(&state.db, draft.organization_id, &mut errors).await?;
     let fields = validate(draft, &mut errors);
     // A stored secret is for the host it was given for: a writer who cannot read it must
     // not be able to send it elsewhere by changing the URL.

@@ -111,6 +111,24 @@ pub async fn validate(
     }))
 }
 
+/// The `organization_id` a body names must exist (a field error otherwise); `None` is
+/// fine (global, or unchanged).
+pub async fn check_exists(
+    db: impl sqlx::PgExecutor<'_>,
+    id: Option<Uuid>,
+    errors: &mut FieldErrors,
+) -> sqlx::Result<()> {
+    if let Some(id) = id
+        && orgs::reference(db, id).await?.is_none()
+    {
+        errors
+            .entry("organization_id".into())
+            .or_default()
+            .push("names no organization".into());
+    }
+    Ok(())
+}
+
 /// 1 to 63 lowercase letters, digits and `-`, not starting or ending with `-`.
 pub fn check_slug(slug: &str) -> Result<(), &'static str> {
     if slug.is_empty() {
