@@ -377,6 +377,8 @@ const UNRELATED_WRITES: &[&str] = &[
     omni_types::paths::AUTH_LOGIN,
     omni_types::paths::AUTH_REFRESH,
     omni_types::paths::AUTH_LOGOUT,
+    omni_types::paths::EVENTS,
+    omni_types::paths::SETTINGS,
 ];
 
 /// Read-your-writes on this instance: once a request that may have changed an answer

@@ -181,6 +181,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         };
         tokio::spawn(job.run(jobs_stopped.clone()))
     });
+    let retention = tokio::spawn(crate::usage::retention::run(
+        state.db.clone(),
+        state.config.usage_retention_days,
+        jobs_stopped.clone(),
+    ));
     let access_cache = tokio::spawn(state.access.clone().run(state.db.clone(), jobs_stopped));
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
@@ -196,6 +201,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         let _ = job.await;
     }
     let _ = access_cache.await;
+    let _ = retention.await;
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

@@ -62,6 +62,9 @@ pub struct Config {
     pub health_checks: bool,
     /// Checks the background job runs at once.
     pub health_concurrency: usize,
+    /// Days raw usage events are kept (rollups are kept for good); also how old an
+    /// ingested event may be.
+    pub usage_retention_days: u32,
 }
 
 /// The smallest JWT secret production accepts, in bytes.
@@ -198,7 +201,12 @@ impl Config {
                 .unwrap_or_else(|| "info,sqlx=warn,rmcp::transport::worker=off".into()),
             health_checks: r.parse("OMNI_HEALTH_CHECKS", true),
             health_concurrency: r.parse("OMNI_HEALTH_CONCURRENCY", 16),
+            usage_retention_days: r.parse("OMNI_USAGE_RETENTION_DAYS", 90),
         };
+        if !(1..=3650).contains(&config.usage_retention_days) {
+            r.errors
+                .push("OMNI_USAGE_RETENTION_DAYS: must be between 1 and 3650".into());
+        }
         if !(1..=256).contains(&config.health_concurrency) {
             r.errors
                 .push("OMNI_HEALTH_CONCURRENCY: must be between 1 and 256".into());

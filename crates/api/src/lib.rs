@@ -16,4 +16,5 @@ pub mod mcp;
 pub mod openapi;
 pub mod router;
 pub mod routes;
+pub mod usage;
 pub mod validate;

@@ -38,6 +38,10 @@ use crate::auth::access::BEARER_SCHEME;
         (name = "mcp-servers", description = "MCP servers: registry, live health, discovered tools and their changes"),
         (name = "organizations", description = "Organizations (tenants): plans, settings overrides, suspension"),
         (name = "users", description = "Hub users, their grants on MCP servers, and what they may call"),
+        (name = "usage", description = "Usage events pushed by the hub, and the dead letters of refused ones"),
+        (name = "analytics", description = "Calls, cost, latency and errors over time and by dimension, from rollups"),
+        (name = "dashboard", description = "The console's home: hero cards, activity, health"),
+        (name = "settings", description = "Platform settings"),
     )
 )]
 pub struct ApiDoc;

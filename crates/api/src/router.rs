@@ -7,7 +7,9 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
-use crate::routes::{admins, api_tokens, audit, auth, authz, hub_users as users, mcp_servers as mcp, orgs, roles};
+use crate::routes::{
+    admins, api_tokens, audit, auth, authz, events, hub_users as users, mcp_servers as mcp, orgs, roles, settings,
+};
 use omni_types::Permission;
 
 /// The REST API under `/api/v1` and its OpenAPI document.
@@ -27,6 +29,15 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         needs(Permission::UsersRead),
         needs(Permission::UsersWrite),
         needs(Permission::UsersAuthorize),
+    );
+    let (telemetry_read, events_write) = (needs(Permission::TelemetryRead), needs(Permission::EventsWrite));
+    let (settings_read, settings_write) = (needs(Permission::SettingsRead), needs(Permission::SettingsWrite));
+    // Batches of 5,000 events are larger than the default body limit.
+    let (schemas, paths, ingest) = guard(events_write, routes!(events::ingest::ingest));
+    let ingest = (
+        schemas,
+        paths,
+        ingest.layer(axum::extract::DefaultBodyLimit::max(events::ingest::BODY_LIMIT)),
     );
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         // Sessions
@@ -96,6 +107,14 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(users_write, routes!(users::permissions::replace)))
         .routes(guard(users_read, routes!(users::effective::effective)))
         .routes(guard(users_authorize, routes!(authz::can_call::can_call)))
+        // Usage events and their dead letters
+        .routes(ingest)
+        .routes(guard(telemetry_read, routes!(events::dead_letters::list)))
+        .routes(guard(events_write, routes!(events::dead_letters::replay)))
+        .routes(guard(events_write, routes!(events::dead_letters::discard)))
+        // Platform settings
+        .routes(guard(settings_read, routes!(settings::model_prices::get)))
+        .routes(guard(settings_write, routes!(settings::model_prices::replace)))
         .split_for_parts()
 }
 

@@ -10,11 +10,49 @@ use serde_json::{Value, json};
 use sqlx::PgPool;
 
 /// Mutating routes that write no entry, and why.
-const NOT_AUDITED: &[(&str, &str, &str)] = &[(
-    "POST",
-    "/api/v1/auth/refresh",
-    "rotates a session token; reuse (theft) is audited",
-)];
+const NOT_AUDITED: &[(&str, &str, &str)] = &[
+    (
+        "POST",
+        "/api/v1/auth/refresh",
+        "rotates a session token; reuse (theft) is audited",
+    ),
+    (
+        "POST",
+        "/api/v1/events",
+        "usage data the hub pushes, not a change to the hub: counted in metrics, refusals kept as dead letters",
+    ),
+];
+
+/// A dead letter: an event naming no organization; returns the letter's id.
+async fn dead_letter(app: &TestApp, owner: &str) -> String {
+    let event = json!({
+        "id": uuid::Uuid::now_v7(), "time": chrono::Utc::now(), "organization": "nobody", "user": "a@b.c",
+        "server": "none", "tool": "t", "status": "ok", "latency_ms": 1,
+    });
+    let report: Value = app
+        .client
+        .post(app.url("/api/v1/events"))
+        .bearer_auth(owner)
+        .json(&json!({ "events": [event] }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["rejected"], 1, "{report}");
+    let letters: Value = app
+        .client
+        .get(app.url("/api/v1/events/dead-letters"))
+        .bearer_auth(owner)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    letters["items"][0]["id"].as_str().unwrap().to_owned()
+}
 
 async fn audit_count(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM admin_audit_log")
@@ -265,6 +303,18 @@ async fn scenario(app: &TestApp, owner: &str, method: &str, path: &str) -> Optio
                 .bearer_auth(owner)
                 .json(&json!({ "reason": "paid" }))
         }
+        ("POST", "/api/v1/events/dead-letters/replay") => {
+            let id = dead_letter(app, owner).await;
+            c.post(app.url(path)).bearer_auth(owner).json(&json!({ "ids": [id] }))
+        }
+        ("DELETE", "/api/v1/events/dead-letters/{id}") => {
+            let id = dead_letter(app, owner).await;
+            c.delete(url(format!("/api/v1/events/dead-letters/{id}")))
+                .bearer_auth(owner)
+        }
+        ("PUT", "/api/v1/settings/model-prices") => c.put(app.url(path)).bearer_auth(owner).json(&json!({
+            "models": [{ "model": "sonnet", "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0 }]
+        })),
         ("POST", "/api/v1/users") => {
             let org = organization(app, owner).await;
             c.post(app.url(path))

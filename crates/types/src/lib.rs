@@ -16,6 +16,7 @@ pub mod permissions;
 pub mod problem;
 pub mod rbac;
 pub mod tokens;
+pub mod usage;
 mod wire;
 
 pub use page::Page;

@@ -126,3 +126,14 @@ pub fn user_permissions(id: uuid::Uuid) -> String {
 pub fn user_effective_permissions(id: uuid::Uuid) -> String {
     format!("{USERS}/{id}/effective-permissions")
 }
+
+pub const EVENTS: &str = "/api/v1/events";
+pub const DEAD_LETTERS: &str = "/api/v1/events/dead-letters";
+pub const DEAD_LETTERS_REPLAY: &str = "/api/v1/events/dead-letters/replay";
+pub const SETTINGS: &str = "/api/v1/settings";
+pub const MODEL_PRICES: &str = "/api/v1/settings/model-prices";
+
+/// One dead letter (DELETE discards it).
+pub fn dead_letter(id: uuid::Uuid) -> String {
+    format!("{DEAD_LETTERS}/{id}")
+}

@@ -15,6 +15,7 @@ pub mod mfa;
 pub mod orgs;
 pub mod refresh_tokens;
 pub mod roles;
+pub mod usage;
 
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;

@@ -1,0 +1,555 @@
+//! Usage events, their rollups, dead letters and model prices (SPEC ANA-1, ANA-5).
+//! Batches go in as arrays (`unnest`), one statement per table.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+use omni_types::usage::{DeadLetter, ModelPrice, RejectReason};
+use serde_json::value::RawValue;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+use crate::usage::histogram::BUCKETS;
+use crate::usage::ingest::Accepted;
+use crate::usage::rollup::{ErrorKey, FullKey, ServerKey, Totals};
+
+#[derive(Debug, Clone)]
+pub struct OrgFacts {
+    pub id: Uuid,
+    pub slug: String,
+    pub suspended: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerFacts {
+    pub id: Uuid,
+    /// Lowercase (names compare without case).
+    pub name: String,
+    pub organization_id: Option<Uuid>,
+}
+
+pub async fn orgs(db: impl PgExecutor<'_>, ids: &[Uuid], slugs: &[String]) -> sqlx::Result<Vec<OrgFacts>> {
+    if ids.is_empty() && slugs.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as!(
+        OrgFacts,
+        r#"SELECT id, slug, status = 'suspended' AS "suspended!"
+           FROM organizations WHERE id = ANY($1) OR slug = ANY($2)"#,
+        ids,
+        slugs
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn servers(db: impl PgExecutor<'_>, ids: &[Uuid], names: &[String]) -> sqlx::Result<Vec<ServerFacts>> {
+    if ids.is_empty() && names.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as!(
+        ServerFacts,
+        r#"SELECT id, lower(name) AS "name!", organization_id
+           FROM mcp_servers WHERE id = ANY($1) OR lower(name) = ANY($2)"#,
+        ids,
+        names
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// (user, organization) of the users with these ids.
+pub async fn users_by_id(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query!("SELECT id, organization_id FROM hub_users WHERE id = ANY($1)", ids)
+        .fetch_all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.organization_id)).collect())
+}
+
+/// (user, organization, lowercase email) for these (organization, lowercase email) pairs.
+pub async fn users_by_email(
+    db: impl PgExecutor<'_>,
+    keys: &[(Uuid, String)],
+) -> sqlx::Result<Vec<(Uuid, Uuid, String)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (orgs, emails): (Vec<Uuid>, Vec<String>) = keys.iter().cloned().unzip();
+    let rows = sqlx::query!(
+        r#"SELECT u.id, u.organization_id, k.email AS "email!"
+           FROM unnest($1::uuid[], $2::text[]) AS k (organization_id, email)
+           JOIN hub_users u ON u.organization_id = k.organization_id AND lower(u.email) = k.email"#,
+        &orgs,
+        &emails
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.organization_id, r.email)).collect())
+}
+
+/// (user, organization, provider, external id) for these keys.
+pub async fn users_by_external_id(
+    db: impl PgExecutor<'_>,
+    keys: &[(Uuid, String, String)],
+) -> sqlx::Result<Vec<(Uuid, Uuid, String, String)>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let orgs: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
+    let providers: Vec<String> = keys.iter().map(|k| k.1.clone()).collect();
+    let externals: Vec<String> = keys.iter().map(|k| k.2.clone()).collect();
+    let rows = sqlx::query!(
+        r#"SELECT e.user_id, e.organization_id, e.provider, e.external_id
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k (organization_id, provider, external_id)
+           JOIN hub_user_external_ids e USING (organization_id, provider, external_id)"#,
+        &orgs,
+        &providers,
+        &externals
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.user_id, r.organization_id, r.provider, r.external_id))
+        .collect())
+}
+
+/// Inserts the events whose id is new; returns those ids (the rest were sent before).
+pub async fn insert_events(db: impl PgExecutor<'_>, events: &[&Accepted]) -> sqlx::Result<Vec<Uuid>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    macro_rules! column {
+        ($field:ident) => {
+            events.iter().map(|e| e.$field.clone()).collect::<Vec<_>>()
+        };
+    }
+    let status: Vec<&str> = events
+        .iter()
+        .map(|e| if e.error_type.is_some() { "error" } else { "ok" })
+        .collect();
+    sqlx::query_scalar!(
+        r#"INSERT INTO usage_events (id, occurred_at, organization_id, hub_user_id, mcp_server_id, tool, model,
+                                     status, error_type, latency_ms, input_tokens, output_tokens, cached_tokens,
+                                     cost_micros)
+           SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[],
+                                $7::text[], $8::text[], $9::text[], $10::int4[], $11::int8[], $12::int8[],
+                                $13::int8[], $14::int8[])
+           ON CONFLICT (id) DO NOTHING
+           RETURNING id"#,
+        &column!(id),
+        &column!(occurred_at),
+        &column!(organization_id),
+        &column!(hub_user_id),
+        &column!(mcp_server_id),
+        &column!(tool),
+        &column!(model),
+        &status as &[&str],
+        &column!(error_type) as &[Option<String>],
+        &column!(latency_ms),
+        &column!(input_tokens),
+        &column!(output_tokens),
+        &column!(cached_tokens),
+        &column!(cost_micros),
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The measures of rollup rows as arrays, histograms flattened (`BUCKETS` per row).
+struct Measures {
+    calls: Vec<i64>,
+    errors: Vec<i64>,
+    input_tokens: Vec<i64>,
+    output_tokens: Vec<i64>,
+    cached_tokens: Vec<i64>,
+    cost_micros: Vec<i64>,
+    latency_ms_sum: Vec<i64>,
+    latency: Vec<i32>,
+}
+
+impl Measures {
+    fn of<'a>(rows: impl ExactSizeIterator<Item = &'a Totals>) -> Measures {
+        let n = rows.len();
+        let mut m = Measures {
+            calls: Vec::with_capacity(n),
+            errors: Vec::with_capacity(n),
+            input_tokens: Vec::with_capacity(n),
+            output_tokens: Vec::with_capacity(n),
+            cached_tokens: Vec::with_capacity(n),
+            cost_micros: Vec::with_capacity(n),
+            latency_ms_sum: Vec::with_capacity(n),
+            latency: Vec::with_capacity(n * BUCKETS),
+        };
+        for t in rows {
+            m.calls.push(t.calls);
+            m.errors.push(t.errors);
+            m.input_tokens.push(t.input_tokens);
+            m.output_tokens.push(t.output_tokens);
+            m.cached_tokens.push(t.cached_tokens);
+            m.cost_micros.push(t.cost_micros);
+            m.latency_ms_sum.push(t.latency_ms_sum);
+            // A rollup row counts at most a batch of calls per bucket: fits an i32.
+            m.latency.extend(t.latency.iter().map(|&c| c as i32));
+        }
+        m
+    }
+}
+
+/// The measure columns of an upsert: added to what the row holds.
+const ADD_MEASURES: &str = "calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
+    input_tokens = t.input_tokens + EXCLUDED.input_tokens, output_tokens = t.output_tokens + EXCLUDED.output_tokens,
+    cached_tokens = t.cached_tokens + EXCLUDED.cached_tokens, cost_micros = t.cost_micros + EXCLUDED.cost_micros,
+    latency_ms_sum = t.latency_ms_sum + EXCLUDED.latency_ms_sum,
+    latency = usage_latency_add(t.latency, EXCLUDED.latency)";
+
+/// The two rollups keyed by every dimension.
+#[derive(Debug, Clone, Copy)]
+pub enum FullRollup {
+    Hourly,
+    Daily,
+}
+
+pub async fn upsert_full(
+    db: impl PgExecutor<'_>,
+    rollup: FullRollup,
+    rows: &BTreeMap<FullKey, Totals>,
+) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (table, time) = match rollup {
+        FullRollup::Hourly => ("usage_hourly", "hour"),
+        FullRollup::Daily => ("usage_daily", "day"),
+    };
+    let m = Measures::of(rows.values());
+    let sql = format!(
+        "INSERT INTO {table} AS t ({time}, organization_id, hub_user_id, mcp_server_id, tool, model, calls, errors,
+                                 input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum, latency)
+         SELECT k.t, k.o, k.u, k.s, k.tool, k.model, k.calls, k.errors, k.i, k.out, k.c, k.cost, k.lat,
+                ($14::int4[])[(k.n - 1) * {BUCKETS} + 1 : k.n * {BUCKETS}]
+         FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int8[],
+                     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[])
+              WITH ORDINALITY AS k (t, o, u, s, tool, model, calls, errors, i, out, c, cost, lat, n)
+         ON CONFLICT ({time}, organization_id, hub_user_id, mcp_server_id, tool, model) DO UPDATE SET {ADD_MEASURES}"
+    );
+    let keys = rows.keys();
+    // The SQL is ours: table and column names from constants, values bound.
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(keys.clone().map(|k| k.0).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.1).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.2).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.3).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.4.as_str()).collect::<Vec<_>>())
+        .bind(keys.map(|k| k.5.as_str()).collect::<Vec<_>>())
+        .bind(m.calls)
+        .bind(m.errors)
+        .bind(m.input_tokens)
+        .bind(m.output_tokens)
+        .bind(m.cached_tokens)
+        .bind(m.cost_micros)
+        .bind(m.latency_ms_sum)
+        .bind(m.latency)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn upsert_servers(db: impl PgExecutor<'_>, rows: &BTreeMap<ServerKey, Totals>) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let m = Measures::of(rows.values());
+    let sql = format!(
+        "INSERT INTO usage_hourly_servers AS t (hour, organization_id, mcp_server_id, tool, model, calls, errors,
+                                 input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum, latency)
+         SELECT k.t, k.o, k.s, k.tool, k.model, k.calls, k.errors, k.i, k.out, k.c, k.cost, k.lat,
+                ($13::int4[])[(k.n - 1) * {BUCKETS} + 1 : k.n * {BUCKETS}]
+         FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int8[],
+                     $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[])
+              WITH ORDINALITY AS k (t, o, s, tool, model, calls, errors, i, out, c, cost, lat, n)
+         ON CONFLICT (hour, organization_id, mcp_server_id, tool, model) DO UPDATE SET {ADD_MEASURES}"
+    );
+    let keys = rows.keys();
+    // The SQL is ours: table and column names from constants, values bound.
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(keys.clone().map(|k| k.0).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.1).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.2).collect::<Vec<_>>())
+        .bind(keys.clone().map(|k| k.3.as_str()).collect::<Vec<_>>())
+        .bind(keys.map(|k| k.4.as_str()).collect::<Vec<_>>())
+        .bind(m.calls)
+        .bind(m.errors)
+        .bind(m.input_tokens)
+        .bind(m.output_tokens)
+        .bind(m.cached_tokens)
+        .bind(m.cost_micros)
+        .bind(m.latency_ms_sum)
+        .bind(m.latency)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn upsert_errors(db: impl PgExecutor<'_>, rows: &BTreeMap<ErrorKey, i64>) -> sqlx::Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let keys = rows.keys();
+    sqlx::query!(
+        r#"INSERT INTO usage_hourly_errors AS t (hour, organization_id, hub_user_id, mcp_server_id, tool, error_type, errors)
+           SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int8[])
+           ON CONFLICT (hour, organization_id, hub_user_id, mcp_server_id, tool, error_type)
+           DO UPDATE SET errors = t.errors + EXCLUDED.errors"#,
+        &keys.clone().map(|k| k.0).collect::<Vec<_>>(),
+        &keys.clone().map(|k| k.1).collect::<Vec<_>>(),
+        &keys.clone().map(|k| k.2).collect::<Vec<_>>(),
+        &keys.clone().map(|k| k.3).collect::<Vec<_>>(),
+        &keys.clone().map(|k| k.4.clone()).collect::<Vec<_>>(),
+        &keys.map(|k| k.5.clone()).collect::<Vec<_>>(),
+        &rows.values().copied().collect::<Vec<_>>(),
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A refused event to keep.
+pub struct Letter<'a> {
+    /// The dead letter it was replayed from.
+    pub dead_letter: Option<Uuid>,
+    pub event_id: Option<Uuid>,
+    pub payload: &'a RawValue,
+    pub reason: RejectReason,
+    pub detail: String,
+}
+
+/// Keeps refused events: a replayed one updates its letter, a resent one the letter of
+/// its event id, others get a new letter.
+pub async fn store_dead_letters(
+    conn: &mut PgConnection,
+    mut letters: Vec<Letter<'_>>,
+    api_token: Option<Uuid>,
+) -> sqlx::Result<()> {
+    letters.sort_by_key(|l| (l.dead_letter, l.event_id));
+    for l in letters {
+        let payload = sqlx::types::Json(l.payload);
+        if let Some(id) = l.dead_letter {
+            sqlx::query!(
+                "UPDATE usage_dead_letters SET reason = $2, detail = $3, attempts = attempts + 1, last_seen_at = now()
+                 WHERE id = $1",
+                id,
+                l.reason.as_str(),
+                l.detail,
+            )
+            .execute(&mut *conn)
+            .await?;
+        } else {
+            sqlx::query!(
+                "INSERT INTO usage_dead_letters (id, event_id, payload, reason, detail, api_token_id)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (event_id) DO UPDATE SET payload = EXCLUDED.payload, reason = EXCLUDED.reason,
+                     detail = EXCLUDED.detail, attempts = usage_dead_letters.attempts + 1, last_seen_at = now(),
+                     api_token_id = EXCLUDED.api_token_id",
+                Uuid::now_v7(),
+                l.event_id,
+                payload as _,
+                l.reason.as_str(),
+                l.detail,
+                api_token,
+            )
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Drops the letters of events that are now counted (replayed, or resent and accepted).
+pub async fn resolve_dead_letters(db: impl PgExecutor<'_>, letters: &[Uuid], events: &[Uuid]) -> sqlx::Result<u64> {
+    if letters.is_empty() && events.is_empty() {
+        return Ok(0);
+    }
+    let done = sqlx::query!(
+        "DELETE FROM usage_dead_letters WHERE id = ANY($1) OR event_id = ANY($2)",
+        letters,
+        events
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Prices for computing costs.
+#[derive(Debug, Clone, Copy)]
+pub struct Price {
+    pub input: i64,
+    pub output: i64,
+    pub cached: i64,
+}
+
+impl Price {
+    /// Micro-dollars for these tokens (prices are micro-dollars per million tokens).
+    pub fn cost_micros(&self, input: i64, output: i64, cached: i64) -> i64 {
+        let total = i128::from(input) * i128::from(self.input)
+            + i128::from(output) * i128::from(self.output)
+            + i128::from(cached) * i128::from(self.cached);
+        ((total + 500_000) / 1_000_000) as i64
+    }
+}
+
+pub async fn model_prices(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<String, Price>> {
+    let rows = sqlx::query!(
+        "SELECT model, input_micros_per_mtok, output_micros_per_mtok, cached_micros_per_mtok FROM model_prices"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let price = Price {
+                input: r.input_micros_per_mtok,
+                output: r.output_micros_per_mtok,
+                cached: r.cached_micros_per_mtok,
+            };
+            (r.model, price)
+        })
+        .collect())
+}
+
+/// Every model's prices, by model name.
+pub async fn list_model_prices(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<ModelPrice>> {
+    let rows = sqlx::query!(
+        "SELECT model, input_micros_per_mtok, output_micros_per_mtok, cached_micros_per_mtok
+         FROM model_prices ORDER BY model"
+    )
+    .fetch_all(db)
+    .await?;
+    let usd = |micros: i64| micros as f64 / 1_000_000.0;
+    Ok(rows
+        .into_iter()
+        .map(|r| ModelPrice {
+            model: r.model,
+            input_usd_per_mtok: usd(r.input_micros_per_mtok),
+            output_usd_per_mtok: usd(r.output_micros_per_mtok),
+            cached_usd_per_mtok: usd(r.cached_micros_per_mtok),
+        })
+        .collect())
+}
+
+/// Replaces every model's prices (the caller checked them).
+pub async fn replace_model_prices(conn: &mut PgConnection, prices: &[(String, Price)]) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM model_prices").execute(&mut *conn).await?;
+    let models: Vec<String> = prices.iter().map(|p| p.0.clone()).collect();
+    sqlx::query!(
+        "INSERT INTO model_prices (model, input_micros_per_mtok, output_micros_per_mtok, cached_micros_per_mtok)
+         SELECT * FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[])",
+        &models,
+        &prices.iter().map(|p| p.1.input).collect::<Vec<_>>(),
+        &prices.iter().map(|p| p.1.output).collect::<Vec<_>>(),
+        &prices.iter().map(|p| p.1.cached).collect::<Vec<_>>(),
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+fn letter(r: LetterRow) -> DeadLetter {
+    DeadLetter {
+        id: r.id,
+        event_id: r.event_id,
+        payload: r.payload,
+        reason: r.reason.parse().unwrap_or(RejectReason::Invalid),
+        detail: r.detail,
+        attempts: r.attempts,
+        first_seen_at: r.first_seen_at,
+        last_seen_at: r.last_seen_at,
+    }
+}
+
+struct LetterRow {
+    id: Uuid,
+    event_id: Option<Uuid>,
+    payload: serde_json::Value,
+    reason: String,
+    detail: String,
+    attempts: i32,
+    first_seen_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+}
+
+/// Dead letters, newest first, after the cursor `(last_seen_at, id)`.
+pub async fn dead_letters(
+    db: impl PgExecutor<'_>,
+    reason: Option<RejectReason>,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: i64,
+) -> sqlx::Result<Vec<DeadLetter>> {
+    let (after_at, after_id) = after.unzip();
+    let rows = sqlx::query_as!(
+        LetterRow,
+        "SELECT id, event_id, payload, reason, detail, attempts, first_seen_at, last_seen_at
+         FROM usage_dead_letters
+         WHERE ($1::text IS NULL OR reason = $1)
+           AND ($2::timestamptz IS NULL OR (last_seen_at, id) < ($2, $3))
+         ORDER BY last_seen_at DESC, id DESC
+         LIMIT $4",
+        reason.map(|r| r.as_str()),
+        after_at,
+        after_id,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(letter).collect())
+}
+
+/// Dead letters to replay, locked (a concurrent replay of the same ones waits): these
+/// ids, or all with this reason, oldest first, at most `limit`.
+pub async fn lock_dead_letters(
+    db: impl PgExecutor<'_>,
+    ids: Option<&[Uuid]>,
+    reason: Option<RejectReason>,
+    limit: i64,
+) -> sqlx::Result<Vec<(Uuid, String)>> {
+    let rows = sqlx::query!(
+        r#"SELECT id, payload::text AS "payload!" FROM usage_dead_letters
+           WHERE ($1::uuid[] IS NULL OR id = ANY($1)) AND ($2::text IS NULL OR reason = $2)
+           ORDER BY id LIMIT $3 FOR UPDATE"#,
+        ids as Option<&[Uuid]>,
+        reason.map(|r| r.as_str()),
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.payload)).collect())
+}
+
+/// Discards one dead letter; returns what it was.
+pub async fn delete_dead_letter(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<DeadLetter>> {
+    let row = sqlx::query_as!(
+        LetterRow,
+        "DELETE FROM usage_dead_letters WHERE id = $1
+         RETURNING id, event_id, payload, reason, detail, attempts, first_seen_at, last_seen_at",
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(letter))
+}
+
+/// Deletes raw events older than `before`, at most `batch` of them; returns how many.
+pub async fn delete_old_events(db: impl PgExecutor<'_>, before: DateTime<Utc>, batch: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "DELETE FROM usage_events WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM usage_events WHERE occurred_at < $1 LIMIT $2))",
+        before,
+        batch
+    )
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
+}

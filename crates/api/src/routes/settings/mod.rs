@@ -1,0 +1,3 @@
+//! `/api/v1/settings`: platform settings.
+
+pub mod model_prices;

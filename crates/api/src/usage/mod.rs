@@ -1,0 +1,7 @@
+//! Usage events and analytics (SPEC ANA-1..5): ingestion, the rollups kept on ingest,
+//! the latency histogram they share, and the retention of raw events.
+
+pub mod histogram;
+pub mod ingest;
+pub mod retention;
+pub mod rollup;

@@ -1,0 +1,627 @@
+//! Usage ingestion (SPEC ANA-1, ANA-5) over real HTTP against a fresh database: per-event
+//! outcomes, idempotency, dead letters and replay, suspended organizations, rollups that
+//! add up to the raw events, retention, model prices.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
+use common::{TestApp, problem, spawn_app};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub struct Tenants {
+    pub token: String,
+    pub acme: String,
+    pub ada: String,
+    pub bob: String,
+    pub github: String,
+}
+
+async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let res = app.send_as("POST", path, token, Some(body)).await;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert!(status.is_success(), "POST {path} → {status}: {body}");
+    body
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_owned()
+}
+
+/// Two organizations (acme, beta), a user in each (ada has a Slack id), a global server
+/// and one of beta's.
+async fn tenants(app: &TestApp) -> Tenants {
+    let token = app.owner_token().await;
+    let acme = id(&post(
+        app,
+        &token,
+        "/api/v1/organizations",
+        json!({"name": "Acme", "slug": "acme"}),
+    )
+    .await);
+    let beta = id(&post(
+        app,
+        &token,
+        "/api/v1/organizations",
+        json!({"name": "Beta", "slug": "beta"}),
+    )
+    .await);
+    let ada = id(&post(
+        app,
+        &token,
+        "/api/v1/users",
+        json!({"name": "Ada", "email": "ada@acme.test", "organization_id": acme, "external_ids": {"slack": "U1"}}),
+    )
+    .await);
+    let bob = id(&post(
+        app,
+        &token,
+        "/api/v1/users",
+        json!({"name": "Bob", "email": "bob@beta.test", "organization_id": beta}),
+    )
+    .await);
+    let server = |name: &str, owner: Option<&str>| json!({"name": name, "transport": "streamable_http", "url": "http://127.0.0.1:9/mcp", "organization_id": owner});
+    let github = id(&post(app, &token, "/api/v1/mcp-servers", server("github", None)).await);
+    post(app, &token, "/api/v1/mcp-servers", server("beta-tools", Some(&beta))).await;
+    Tenants {
+        token,
+        acme,
+        ada,
+        bob,
+        github,
+    }
+}
+
+fn event(time: DateTime<Utc>) -> Value {
+    json!({
+        "id": Uuid::now_v7(), "time": time, "organization": "acme", "user": "ada@acme.test",
+        "server": "github", "tool": "search", "status": "ok", "latency_ms": 120,
+        "input_tokens": 1000, "output_tokens": 200, "model": "claude-sonnet", "cost_usd": 0.0042,
+    })
+}
+
+fn with(mut base: Value, changes: Value) -> Value {
+    for (k, v) in changes.as_object().unwrap() {
+        if v.is_null() {
+            base.as_object_mut().unwrap().remove(k);
+        } else {
+            base[k] = v.clone();
+        }
+    }
+    base
+}
+
+async fn ingest(app: &TestApp, token: &str, events: &[Value]) -> Value {
+    post(app, token, "/api/v1/events", json!({ "events": events })).await
+}
+
+fn outcomes(report: &Value) -> Vec<String> {
+    report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r["reason"].as_str() {
+            Some(reason) => format!("{}:{reason}", r["outcome"].as_str().unwrap()),
+            None => r["outcome"].as_str().unwrap().to_owned(),
+        })
+        .collect()
+}
+
+async fn scalar(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_owned()))
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn each_event_gets_its_outcome_and_a_resend_counts_nothing_twice(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    let ok = event(now - Duration::minutes(3));
+    let by_ids = with(
+        event(now),
+        json!({"organization": t.acme, "user": t.ada, "server": t.github}),
+    );
+    let by_external = with(
+        event(now),
+        json!({"user": {"provider": "slack", "external_id": "U1"}, "server": "GitHub"}),
+    );
+    let failed = with(
+        event(now),
+        json!({"status": "error", "error_type": "timeout", "latency_ms": 30000}),
+    );
+    let cases = vec![
+        (ok.clone(), "accepted"),
+        (by_ids, "accepted"),
+        (by_external, "accepted"),
+        (failed, "accepted"),
+        (ok.clone(), "duplicate"),
+        (
+            with(event(now), json!({"organization": "nope"})),
+            "rejected:unknown_organization",
+        ),
+        (
+            with(event(now), json!({"user": "eve@acme.test"})),
+            "rejected:unknown_user",
+        ),
+        (with(event(now), json!({"user": t.bob})), "rejected:unknown_user"),
+        (with(event(now), json!({"server": "gitlab"})), "rejected:unknown_server"),
+        (
+            with(event(now), json!({"server": "beta-tools"})),
+            "rejected:server_not_visible",
+        ),
+        (with(event(now), json!({"tool": null})), "rejected:invalid"),
+        (with(event(now), json!({"status": "meh"})), "rejected:invalid"),
+        (with(event(now), json!({"status": "error"})), "rejected:invalid"),
+        (with(event(now), json!({"surprise": 1})), "rejected:invalid"),
+        (with(event(now), json!({"latency_ms": -1})), "rejected:invalid"),
+        (
+            with(event(now), json!({"time": now + Duration::hours(1)})),
+            "rejected:in_future",
+        ),
+        (
+            with(event(now), json!({"time": now - Duration::days(100)})),
+            "rejected:too_old",
+        ),
+        (json!(42), "rejected:invalid"),
+    ];
+    let (events, expected): (Vec<Value>, Vec<&str>) = cases.into_iter().unzip();
+    let report = ingest(&app, &t.token, &events).await;
+    assert_eq!(outcomes(&report), expected, "{report}");
+    assert_eq!(
+        (
+            report["accepted"].as_i64(),
+            report["duplicates"].as_i64(),
+            report["rejected"].as_i64()
+        ),
+        (Some(4), Some(1), Some(13))
+    );
+    let detail = report["results"][9]["detail"].as_str().unwrap();
+    assert!(detail.contains("another organization"), "{detail}");
+    assert!(report["results"][17]["id"].is_null());
+
+    // Counted once, with the right totals, in every rollup.
+    let pool = &app.pool;
+    assert_eq!(scalar(pool, "SELECT count(*) FROM usage_events").await, 4);
+    for table in ["usage_hourly", "usage_daily", "usage_hourly_servers"] {
+        assert_eq!(
+            scalar(pool, &format!("SELECT sum(calls)::int8 FROM {table}")).await,
+            4,
+            "{table}"
+        );
+        assert_eq!(
+            scalar(pool, &format!("SELECT sum(errors)::int8 FROM {table}")).await,
+            1,
+            "{table}"
+        );
+        assert_eq!(
+            scalar(pool, &format!("SELECT sum(cost_micros)::int8 FROM {table}")).await,
+            4 * 4200,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        scalar(
+            pool,
+            "SELECT sum(errors)::int8 FROM usage_hourly_errors WHERE error_type = 'timeout'"
+        )
+        .await,
+        1
+    );
+
+    // Every refused event is a dead letter, with its reason.
+    let letters: Value = app
+        .get_as("/api/v1/events/dead-letters?limit=200", &t.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(letters["items"].as_array().unwrap().len(), 13);
+    let suspicious = app
+        .get_as("/api/v1/events/dead-letters?reason=server_not_visible", &t.token)
+        .await;
+    let suspicious: Value = suspicious.json().await.unwrap();
+    assert_eq!(suspicious["items"][0]["payload"]["server"], "beta-tools");
+    problem(
+        app.get_as("/api/v1/events/dead-letters?reason=sad", &t.token).await,
+        422,
+    )
+    .await;
+
+    // The same batch again: nothing new is counted, each refused event keeps one letter.
+    let again = ingest(&app, &t.token, &events).await;
+    let mut expected_again: Vec<String> = expected.iter().map(|e| e.to_string()).collect();
+    expected_again[..4].iter_mut().for_each(|e| *e = "duplicate".into());
+    assert_eq!(outcomes(&again), expected_again);
+    assert_eq!(scalar(pool, "SELECT count(*) FROM usage_events").await, 4);
+    assert_eq!(scalar(pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 4);
+    // The one without a readable id cannot be matched to its letter: it gets another.
+    assert_eq!(scalar(pool, "SELECT count(*) FROM usage_dead_letters").await, 14);
+    assert_eq!(
+        scalar(pool, "SELECT count(*) FROM usage_dead_letters WHERE attempts = 2").await,
+        12
+    );
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn batches_are_bounded_and_need_events_write(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let empty = app
+        .send_as("POST", "/api/v1/events", &t.token, Some(json!({"events": []})))
+        .await;
+    assert!(problem(empty, 422).await["errors"]["events"].is_array());
+    let many: Vec<Value> = (0..5001).map(|_| event(Utc::now())).collect();
+    let res = app
+        .send_as("POST", "/api/v1/events", &t.token, Some(json!({"events": many})))
+        .await;
+    problem(res, 422).await;
+    let res = app
+        .send_as("POST", "/api/v1/events", &t.token, Some(json!({"events": "all"})))
+        .await;
+    assert!(res.status().is_client_error());
+    assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_dead_letters").await, 0);
+
+    // A full batch of 5,000 fits the body limit.
+    let full: Vec<Value> = (0..5000).map(|_| event(Utc::now())).collect();
+    assert_eq!(ingest(&app, &t.token, &full).await["accepted"], 5000);
+
+    // A token without events:write is refused; one with it only may push.
+    let created = post(
+        &app,
+        &t.token,
+        "/api/v1/api-tokens",
+        json!({"name": "reader", "permissions": ["telemetry:read"]}),
+    )
+    .await;
+    let reader = created["secret"].as_str().unwrap();
+    let res = app
+        .send_as(
+            "POST",
+            "/api/v1/events",
+            reader,
+            Some(json!({"events": [event(Utc::now())]})),
+        )
+        .await;
+    assert_eq!(problem(res, 403).await["missing_permission"], "events:write");
+    let created = post(
+        &app,
+        &t.token,
+        "/api/v1/api-tokens",
+        json!({"name": "hub", "permissions": ["events:write"]}),
+    )
+    .await;
+    let hub = created["secret"].as_str().unwrap();
+    assert_eq!(ingest(&app, hub, &[event(Utc::now())]).await["accepted"], 1);
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn refused_events_replay_once_the_cause_is_fixed(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    let suspend = json!({"reason": "unpaid invoice"});
+    post(
+        &app,
+        &t.token,
+        &format!("/api/v1/organizations/{}/suspend", t.acme),
+        suspend,
+    )
+    .await;
+    let report = ingest(
+        &app,
+        &t.token,
+        &[event(now), with(event(now), json!({"user": "eve@acme.test"}))],
+    )
+    .await;
+    assert_eq!(
+        outcomes(&report),
+        ["rejected:organization_suspended", "rejected:organization_suspended"]
+    );
+    assert!(report["results"][0]["detail"].as_str().unwrap().contains("suspended"));
+
+    post(
+        &app,
+        &t.token,
+        &format!("/api/v1/organizations/{}/activate", t.acme),
+        json!({"reason": "paid"}),
+    )
+    .await;
+    let replay = post(
+        &app,
+        &t.token,
+        "/api/v1/events/dead-letters/replay",
+        json!({"reason": "organization_suspended"}),
+    )
+    .await;
+    assert_eq!(
+        replay,
+        json!({"replayed": 2, "accepted": 1, "duplicates": 0, "still_rejected": 1})
+    );
+    // The other now waits for its user, with the new reason and a second attempt.
+    let letters: Value = app
+        .get_as("/api/v1/events/dead-letters", &t.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let letter = &letters["items"][0];
+    assert_eq!(
+        (letter["reason"].as_str(), letter["attempts"].as_i64()),
+        (Some("unknown_user"), Some(2))
+    );
+    assert_eq!(letters["items"].as_array().unwrap().len(), 1);
+
+    post(
+        &app,
+        &t.token,
+        "/api/v1/users",
+        json!({"name": "Eve", "email": "eve@acme.test", "organization_id": t.acme}),
+    )
+    .await;
+    let replay = post(
+        &app,
+        &t.token,
+        "/api/v1/events/dead-letters/replay",
+        json!({"ids": [letter["id"]]}),
+    )
+    .await;
+    assert_eq!(replay["accepted"], 1);
+    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 2);
+    assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_dead_letters").await, 0);
+    // Replaying again finds nothing; replaying needs a selection.
+    let replay = post(
+        &app,
+        &t.token,
+        "/api/v1/events/dead-letters/replay",
+        json!({"ids": [letter["id"]]}),
+    )
+    .await;
+    assert_eq!(replay["replayed"], 0);
+    let res = app
+        .send_as("POST", "/api/v1/events/dead-letters/replay", &t.token, Some(json!({})))
+        .await;
+    problem(res, 422).await;
+
+    // Discarding: gone, audited, 404 after.
+    ingest(&app, &t.token, &[with(event(now), json!({"server": "nowhere"}))]).await;
+    let letters: Value = app
+        .get_as("/api/v1/events/dead-letters", &t.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!(
+        "/api/v1/events/dead-letters/{}",
+        letters["items"][0]["id"].as_str().unwrap()
+    );
+    assert_eq!(app.send_as("DELETE", &path, &t.token, None).await.status(), 204);
+    problem(app.send_as("DELETE", &path, &t.token, None).await, 404).await;
+    let actions = app.audit_actions().await;
+    assert_eq!(
+        actions.iter().filter(|a| *a == "usage.dead_letters_replayed").count(),
+        2
+    );
+    assert!(actions.contains(&"usage.dead_letter_discarded".to_owned()));
+}
+
+/// Random events, ingested in random batches (some concurrently), add up in every
+/// rollup to exactly what the raw events add up to.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    for seed in [1u64, 2, 3] {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut events = Vec::new();
+        for _ in 0..600 {
+            let time = now - Duration::seconds(rng.random_range(0..3 * 86_400));
+            let failed = rng.random_bool(0.1);
+            let (org, user, server) = if rng.random_bool(0.7) {
+                ("acme", t.ada.as_str(), "github")
+            } else {
+                (
+                    "beta",
+                    "bob@beta.test",
+                    if rng.random_bool(0.5) { "github" } else { "beta-tools" },
+                )
+            };
+            let tool = ["search", "read", "write"][rng.random_range(0..3)];
+            let mut e = json!({
+                "id": Uuid::now_v7(), "time": time, "organization": org, "user": user, "server": server,
+                "tool": tool,
+                "status": if failed { "error" } else { "ok" },
+                "latency_ms": rng.random_range(0..5000),
+                "input_tokens": rng.random_range(0..10_000), "output_tokens": rng.random_range(0..2000),
+                "cached_tokens": rng.random_range(0..500),
+                "cost_usd": f64::from(rng.random_range(0..100_000)) / 1e6,
+            });
+            if failed {
+                let kind = ["timeout", "tool_error"][rng.random_range(0..2)];
+                e["error_type"] = json!(kind);
+            }
+            if rng.random_bool(0.8) {
+                let model = ["sonnet", "haiku"][rng.random_range(0..2)];
+                e["model"] = json!(model);
+            }
+            events.push(e);
+        }
+        // Resend a few: they must not count.
+        let resent: Vec<Value> = events[..50].to_vec();
+        let mut batches = Vec::new();
+        let mut rest = &events[..];
+        while !rest.is_empty() {
+            let n = rng.random_range(1..=150).min(rest.len());
+            batches.push(rest[..n].to_vec());
+            rest = &rest[n..];
+        }
+        batches.push(resent);
+        let answers = futures::future::join_all(batches.iter().map(|b| ingest(&app, &t.token, b))).await;
+        let accepted: i64 = answers.iter().map(|a| a["accepted"].as_i64().unwrap()).sum();
+        assert_eq!(accepted, 600, "seed {seed}");
+    }
+    let total = scalar(&app.pool, "SELECT count(*) FROM usage_events").await;
+    assert_eq!(total, 1800);
+    check_rollups(&app.pool).await;
+}
+
+/// Each rollup, row by row, against the same sums computed from `usage_events`.
+pub async fn check_rollups(pool: &PgPool) {
+    #[derive(sqlx::FromRow, Debug, PartialEq)]
+    struct Row {
+        key: String,
+        calls: i64,
+        errors: i64,
+        input_tokens: i64,
+        output_tokens: i64,
+        cached_tokens: i64,
+        cost_micros: i64,
+        latency_ms_sum: i64,
+    }
+    let measures = "sum(calls)::int8 AS calls, sum(errors)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
+        sum(output_tokens)::int8 AS output_tokens, sum(cached_tokens)::int8 AS cached_tokens,
+        sum(cost_micros)::int8 AS cost_micros, sum(latency_ms_sum)::int8 AS latency_ms_sum";
+    let raw = "count(*)::int8 AS calls, count(error_type)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
+        sum(output_tokens)::int8 AS output_tokens, sum(cached_tokens)::int8 AS cached_tokens,
+        sum(cost_micros)::int8 AS cost_micros, sum(latency_ms)::int8 AS latency_ms_sum";
+    let views = [
+        (
+            "usage_hourly",
+            "hour",
+            "date_trunc('hour', occurred_at)",
+            "concat_ws('|', {t}, organization_id, hub_user_id, mcp_server_id, tool, model)",
+        ),
+        (
+            "usage_daily",
+            "day",
+            "date_trunc('day', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
+            "concat_ws('|', {t}, organization_id, hub_user_id, mcp_server_id, tool, model)",
+        ),
+        (
+            "usage_hourly_servers",
+            "hour",
+            "date_trunc('hour', occurred_at)",
+            "concat_ws('|', {t}, organization_id, mcp_server_id, tool, model)",
+        ),
+    ];
+    for (table, time, truncate, key) in views {
+        let rolled_key = key.replace("{t}", &format!("{time}::text"));
+        let raw_key = key.replace("{t}", &format!("({truncate})::text"));
+        let rolled: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {rolled_key} AS key, {measures} FROM {table} GROUP BY 1 ORDER BY 1"
+        )))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let expected: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {raw_key} AS key, {raw} FROM usage_events GROUP BY 1 ORDER BY 1"
+        )))
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert_eq!(rolled, expected, "{table}");
+    }
+    // Histograms: every row's buckets count its calls, and bucket by bucket the rows
+    // add up to the buckets of the raw latencies.
+    let bad = scalar(
+        pool,
+        "SELECT count(*) FROM usage_hourly WHERE (SELECT sum(x) FROM unnest(latency) x) <> calls",
+    )
+    .await;
+    assert_eq!(bad, 0);
+    let latencies: Vec<(DateTime<Utc>, i32)> = sqlx::query_as("SELECT occurred_at, latency_ms FROM usage_events")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let mut expected: BTreeMap<(DateTime<Utc>, usize), i64> = BTreeMap::new();
+    for (at, ms) in latencies {
+        let hour = at.duration_trunc(TimeDelta::hours(1)).unwrap();
+        *expected
+            .entry((hour, omni_admin::usage::histogram::bucket(ms.into())))
+            .or_default() += 1;
+    }
+    let rolled: Vec<(DateTime<Utc>, i64, i64)> = sqlx::query_as(
+        "SELECT hour, (b - 1)::int8, sum(x)::int8 FROM usage_hourly, unnest(latency) WITH ORDINALITY u(x, b)
+         GROUP BY 1, 2 HAVING sum(x) > 0 ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let rolled: BTreeMap<(DateTime<Utc>, usize), i64> =
+        rolled.into_iter().map(|(h, b, n)| ((h, b as usize), n)).collect();
+    assert_eq!(rolled, expected);
+    let errors = scalar(pool, "SELECT sum(errors)::int8 FROM usage_hourly_errors").await;
+    assert_eq!(errors, scalar(pool, "SELECT count(error_type) FROM usage_events").await);
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn retention_deletes_old_raw_events_and_keeps_rollups(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    let events: Vec<Value> = (0..30).map(|d| event(now - Duration::days(d))).collect();
+    assert_eq!(ingest(&app, &t.token, &events).await["accepted"], 30);
+    let deleted = omni_admin::usage::retention::purge(&app.pool, 7).await.unwrap();
+    // Days 7..29 are older than 7 days (day 7 by the few seconds since `now`).
+    assert_eq!(deleted, 23);
+    assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_events").await, 7);
+    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 30);
+    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_daily").await, 30);
+    assert_eq!(omni_admin::usage::retention::purge(&app.pool, 7).await.unwrap(), 0);
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn events_without_a_cost_are_priced_from_the_model(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let bad = json!({"models": [
+        {"model": "sonnet", "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0},
+        {"model": "sonnet", "input_usd_per_mtok": -1.0, "output_usd_per_mtok": 1.0},
+    ]});
+    let res = app
+        .send_as("PUT", "/api/v1/settings/model-prices", &t.token, Some(bad))
+        .await;
+    let body = problem(res, 422).await;
+    assert!(body["errors"]["models[1].model"].is_array(), "{body}");
+    assert!(body["errors"]["models[1].input_usd_per_mtok"].is_array(), "{body}");
+    let prices = json!({"models": [
+        {"model": "sonnet", "input_usd_per_mtok": 3.0, "output_usd_per_mtok": 15.0, "cached_usd_per_mtok": 0.3},
+    ]});
+    let res = app
+        .send_as("PUT", "/api/v1/settings/model-prices", &t.token, Some(prices.clone()))
+        .await;
+    assert_eq!(res.status(), 200);
+    let stored: Value = app
+        .get_as("/api/v1/settings/model-prices", &t.token)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stored, prices);
+
+    let priced = with(
+        event(Utc::now()),
+        json!({"model": "sonnet", "cost_usd": null, "input_tokens": 1_000_000, "output_tokens": 100_000, "cached_tokens": 10_000}),
+    );
+    let unpriced = with(event(Utc::now()), json!({"model": "mystery", "cost_usd": null}));
+    assert_eq!(ingest(&app, &t.token, &[priced, unpriced]).await["accepted"], 2);
+    // $3 + $1.50 + $0.003
+    assert_eq!(
+        scalar(&app.pool, "SELECT sum(cost_micros)::int8 FROM usage_events").await,
+        4_503_000
+    );
+    assert!(
+        app.audit_actions()
+            .await
+            .contains(&"settings.model_prices_changed".to_owned())
+    );
+}
