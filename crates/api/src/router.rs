@@ -8,7 +8,8 @@ use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    admins, api_tokens, audit, auth, authz, events, hub_users as users, mcp_servers as mcp, orgs, roles, settings,
+    admins, analytics, api_tokens, audit, auth, authz, dashboard, events, hub_users as users, mcp_servers as mcp, orgs,
+    roles, settings,
 };
 use omni_types::Permission;
 
@@ -112,6 +113,14 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(telemetry_read, routes!(events::dead_letters::list)))
         .routes(guard(events_write, routes!(events::dead_letters::replay)))
         .routes(guard(events_write, routes!(events::dead_letters::discard)))
+        // Analytics and the dashboard
+        .routes(guard(telemetry_read, routes!(analytics::views::overview)))
+        .routes(guard(telemetry_read, routes!(analytics::views::timeseries)))
+        .routes(guard(telemetry_read, routes!(analytics::views::breakdown)))
+        .routes(guard(telemetry_read, routes!(analytics::views::errors)))
+        .routes(guard(telemetry_read, routes!(analytics::views::heatmap)))
+        .routes(guard(telemetry_read, routes!(analytics::export::export)))
+        .routes(guard(telemetry_read, routes!(dashboard::dashboard)))
         // Platform settings
         .routes(guard(settings_read, routes!(settings::model_prices::get)))
         .routes(guard(settings_write, routes!(settings::model_prices::replace)))

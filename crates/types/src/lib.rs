@@ -4,6 +4,7 @@
 //! the `server` feature so the SPA does not pay for them.
 
 pub mod admins;
+pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod hub_users;

@@ -137,3 +137,15 @@ pub const MODEL_PRICES: &str = "/api/v1/settings/model-prices";
 pub fn dead_letter(id: uuid::Uuid) -> String {
     format!("{DEAD_LETTERS}/{id}")
 }
+
+pub const DASHBOARD: &str = "/api/v1/dashboard";
+pub const ANALYTICS_OVERVIEW: &str = "/api/v1/analytics/overview";
+pub const ANALYTICS_TIMESERIES: &str = "/api/v1/analytics/timeseries";
+pub const ANALYTICS_BREAKDOWN: &str = "/api/v1/analytics/breakdown";
+pub const ANALYTICS_ERRORS: &str = "/api/v1/analytics/errors";
+pub const ANALYTICS_HEATMAP: &str = "/api/v1/analytics/heatmap";
+
+/// The CSV export of one analytics view (`overview`, `timeseries`, `breakdown`, …).
+pub fn analytics_export(view: &str) -> String {
+    format!("/api/v1/analytics/{view}/export")
+}

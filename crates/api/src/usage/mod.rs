@@ -3,5 +3,6 @@
 
 pub mod histogram;
 pub mod ingest;
+pub mod query;
 pub mod retention;
 pub mod rollup;

@@ -1,0 +1,384 @@
+//! Analytics views and the dashboard (SPEC ANA-2..4, DASH-1..4) over real HTTP: known
+//! events in, the numbers out, for every filter; CSV equal to JSON; percentiles within
+//! one bucket of the exact value.
+
+mod common;
+
+use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
+use common::usage::{Tenants, event, ingest, post, tenants, with};
+use common::{TestApp, problem, spawn_app};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Midnight (UTC) three days ago: a fixed frame for known events.
+fn base() -> DateTime<Utc> {
+    Utc::now().duration_trunc(TimeDelta::days(1)).unwrap() - Duration::days(3)
+}
+
+/// Six calls: ada (acme) on github/search ×3 on day 0 at 10:00 (one failed), bob (beta)
+/// on github/read on day 1 at 03:00 and on beta-tools/write ×2 on day 1 at 23:30.
+async fn known_events(app: &TestApp, t: &Tenants) {
+    let b = base();
+    let ada = |h: i64, m: i64| event(b + Duration::hours(h) + Duration::minutes(m));
+    let bob = |at: DateTime<Utc>, server: &str, tool: &str| {
+        with(
+            event(at),
+            json!({"organization": "beta", "user": "bob@beta.test", "server": server, "tool": tool,
+                   "model": "haiku", "cost_usd": 0.5, "latency_ms": 2000}),
+        )
+    };
+    let events = vec![
+        with(ada(10, 0), json!({"latency_ms": 100, "cost_usd": 1.0})),
+        with(ada(10, 5), json!({"latency_ms": 200, "cost_usd": 1.0})),
+        with(
+            ada(10, 10),
+            json!({"latency_ms": 30000, "cost_usd": 1.0, "status": "error", "error_type": "timeout"}),
+        ),
+        bob(b + Duration::hours(27), "github", "read"),
+        bob(b + Duration::hours(47) + Duration::minutes(30), "beta-tools", "write"),
+        bob(b + Duration::hours(47) + Duration::minutes(31), "beta-tools", "write"),
+    ];
+    assert_eq!(ingest(app, &t.token, &events).await["accepted"], 6);
+}
+
+async fn get(app: &TestApp, token: &str, path: &str) -> Value {
+    let res = app.get_as(path, token).await;
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+fn range() -> String {
+    let b = base();
+    format!("from={}&to={}", enc(b), enc(b + Duration::days(3)))
+}
+
+fn enc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339().replace('+', "%2B")
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    known_events(&app, &t).await;
+    let tok = &t.token;
+    let r = range();
+
+    let all = get(&app, tok, &format!("/api/v1/analytics/overview?{r}")).await;
+    let cur = &all["current"];
+    assert_eq!((cur["calls"].as_i64(), cur["errors"].as_i64()), (Some(6), Some(1)));
+    assert_eq!(cur["cost_usd"], 4.5);
+    assert_eq!(all["active_users"], 2);
+    assert_eq!(all["previous"]["calls"], 0);
+    assert_eq!(all["scope"]["bucket"], "day");
+    // p50 of 100, 200, 2000 ×3, 30000 is 2000 (bucket [1448, 2048)).
+    let p50 = cur["p50_ms"].as_f64().unwrap();
+    assert!((1448.0..2048.0).contains(&p50), "{p50}");
+
+    let calls = |v: &Value| v["current"]["calls"].as_i64().unwrap();
+    let acme = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/overview?{r}&organization={}", t.acme),
+    )
+    .await;
+    assert_eq!(calls(&acme), 3);
+    let github = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/overview?{r}&server={}", t.github),
+    )
+    .await;
+    assert_eq!(calls(&github), 4);
+    let bob = get(&app, tok, &format!("/api/v1/analytics/overview?{r}&user={}", t.bob)).await;
+    assert_eq!((calls(&bob), bob["active_users"].as_i64()), (3, Some(1)));
+    let write = get(&app, tok, &format!("/api/v1/analytics/overview?{r}&tool=write")).await;
+    assert_eq!(calls(&write), 2);
+    // A range cut inside a day still counts exactly (edges from the hourly rollup).
+    let b = base();
+    let cut = format!(
+        "from={}&to={}",
+        enc(b + Duration::hours(10)),
+        enc(b + Duration::hours(28))
+    );
+    let part = get(&app, tok, &format!("/api/v1/analytics/overview?{cut}")).await;
+    assert_eq!(calls(&part), 4);
+    // The previous period of a later range holds these calls.
+    let later = format!("from={}&to={}", enc(b + Duration::days(3)), enc(b + Duration::days(6)));
+    let later = get(&app, tok, &format!("/api/v1/analytics/overview?{later}")).await;
+    assert_eq!(later["previous"]["calls"], 6);
+
+    // Series: one point per day, empty ones included; New York's days start 5 h later.
+    let series = get(&app, tok, &format!("/api/v1/analytics/timeseries?{r}&bucket=day")).await;
+    let per_day: Vec<i64> = series["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["calls"].as_i64().unwrap())
+        .collect();
+    assert_eq!(per_day, [3, 3, 0]);
+    let ny = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/timeseries?{r}&bucket=day&tz=America/New_York"),
+    )
+    .await;
+    let per_day: Vec<i64> = ny["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["calls"].as_i64().unwrap())
+        .collect();
+    // Day 0 10:00Z and day 1 03:00Z are both on day 0 in New York (UTC-5 in winter or -4).
+    assert_eq!(per_day.iter().sum::<i64>(), 6);
+    assert!(per_day.contains(&4), "{per_day:?}");
+    let hourly = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/timeseries?{r}&bucket=hour&user={}", t.bob),
+    )
+    .await;
+    assert_eq!(hourly["points"].as_array().unwrap().len(), 72);
+
+    // Breakdowns, with labels, shares and the rest summed.
+    let by_server = get(&app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=server")).await;
+    let groups = by_server["groups"].as_array().unwrap();
+    assert_eq!(groups[0]["label"], "github");
+    assert_eq!(groups[0]["cost_usd"], 3.5);
+    assert!((groups[0]["cost_share"].as_f64().unwrap() - 3.5 / 4.5).abs() < 1e-9);
+    let by_tool = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/breakdown?{r}&by=tool&sort=calls&limit=1"),
+    )
+    .await;
+    assert_eq!(by_tool["groups"][0]["label"], "search");
+    assert_eq!(by_tool["groups"][0]["server"], t.github.as_str());
+    assert_eq!(by_tool["others"]["calls"], 3);
+    let by_user = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/breakdown?{r}&by=user&organization={}", t.acme),
+    )
+    .await;
+    assert_eq!(by_user["groups"].as_array().unwrap().len(), 1);
+    assert_eq!(by_user["groups"][0]["label"], "ada@acme.test");
+    let by_org = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/breakdown?{r}&by=organization&sort=calls"),
+    )
+    .await;
+    assert_eq!(by_org["groups"][0]["label"], "Acme");
+    let by_model = get(&app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=model")).await;
+    let models: Vec<&str> = by_model["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(models, ["claude-sonnet", "haiku"]);
+
+    let errors = get(&app, tok, &format!("/api/v1/analytics/errors?{r}")).await;
+    assert_eq!(errors["by_type"], json!([{"error_type": "timeout", "errors": 1}]));
+    let none = get(
+        &app,
+        tok,
+        &format!("/api/v1/analytics/errors?{r}&organization={}", Uuid::now_v7()),
+    )
+    .await;
+    assert_eq!(none["by_type"], json!([]));
+
+    let heat = get(&app, tok, &format!("/api/v1/analytics/heatmap?{r}")).await;
+    let cells = heat["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 168);
+    let weekday = base().format("%u").to_string().parse::<usize>().unwrap() - 1;
+    assert_eq!(cells[weekday * 24 + 10]["calls"], 3);
+    assert_eq!(cells.iter().map(|c| c["calls"].as_i64().unwrap()).sum::<i64>(), 6);
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn bad_questions_get_field_errors(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let token = app.owner_token().await;
+    for (query, field) in [
+        ("tz=Mars/Olympus", "tz"),
+        ("bucket=fortnight", "bucket"),
+        ("from=2026-12-01T00:00:00Z&to=2026-11-01T00:00:00Z", "from"),
+        ("from=yesterday", "from"),
+        (
+            "from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&bucket=hour",
+            "bucket",
+        ),
+        ("from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"),
+        ("server=github", "server"),
+    ] {
+        let res = app.get_as(&format!("/api/v1/analytics/overview?{query}"), &token).await;
+        let body = problem(res, 422).await;
+        assert!(body["errors"][field].is_array(), "{query}: {body}");
+    }
+    let res = app.get_as("/api/v1/analytics/breakdown", &token).await;
+    assert!(problem(res, 422).await["errors"]["by"].is_array());
+    let res = app
+        .get_as("/api/v1/analytics/breakdown?by=user&limit=500", &token)
+        .await;
+    assert!(problem(res, 422).await["errors"]["limit"].is_array());
+    problem(app.get_as("/api/v1/analytics/nothing/export", &token).await, 404).await;
+}
+
+/// Parses CSV into rows of cells.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn csv_exports_hold_the_same_numbers_as_the_views(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    known_events(&app, &t).await;
+    let r = range();
+    let export = |view: &str, extra: &str| {
+        let path = format!("/api/v1/analytics/{view}/export?{r}{extra}");
+        let (app, token) = (&app, &t.token);
+        async move {
+            let res = app.get_as(&path, token).await;
+            assert_eq!(res.status(), 200, "{path}");
+            assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+            csv_rows(&res.text().await.unwrap())
+        }
+    };
+    let series = get(&app, &t.token, &format!("/api/v1/analytics/timeseries?{r}&bucket=hour")).await;
+    let rows = export("timeseries", "&bucket=hour").await;
+    assert_eq!(rows[0][..3], ["start", "calls", "errors"]);
+    let points = series["points"].as_array().unwrap();
+    assert_eq!(rows.len() - 1, points.len());
+    for (row, point) in rows[1..].iter().zip(points) {
+        let start: DateTime<Utc> = row[0].parse().unwrap();
+        assert_eq!(
+            start,
+            point["start"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(row[1], point["calls"].to_string());
+        assert_eq!(row[4].parse::<f64>().unwrap(), point["cost_usd"].as_f64().unwrap());
+    }
+    let breakdown = get(&app, &t.token, &format!("/api/v1/analytics/breakdown?{r}&by=user")).await;
+    let rows = export("breakdown", "&by=user").await;
+    for (row, group) in rows[1..].iter().zip(breakdown["groups"].as_array().unwrap()) {
+        assert_eq!(
+            (row[0].as_str(), row[1].as_str()),
+            (group["key"].as_str().unwrap(), group["label"].as_str().unwrap())
+        );
+        assert_eq!(row[4], group["calls"].to_string());
+        assert_eq!(row[12], group["p95_ms"].to_string());
+    }
+    let overview = get(&app, &t.token, &format!("/api/v1/analytics/overview?{r}")).await;
+    let rows = export("overview", "").await;
+    assert_eq!(rows[1][0], "current");
+    assert_eq!(rows[1][3], overview["active_users"].to_string());
+    assert_eq!(rows[1][4], overview["current"]["calls"].to_string());
+    let rows = export("errors", "").await;
+    assert_eq!(rows[1][1..], ["timeout", "1"]);
+    let rows = export("heatmap", "").await;
+    assert_eq!(rows.len(), 169);
+    assert_eq!(rows[1..].iter().map(|r| r[2].parse::<i64>().unwrap()).sum::<i64>(), 6);
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn percentiles_stay_within_one_bucket_of_the_exact_value(pool: PgPool) {
+    use rand::{Rng, SeedableRng};
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let b = base();
+    let mut latencies = Vec::new();
+    let events: Vec<Value> = (0..2000)
+        .map(|i| {
+            // A long tail: mostly fast, some very slow.
+            let ms: i64 = if rng.random_bool(0.9) {
+                rng.random_range(5..400)
+            } else {
+                rng.random_range(400..60_000)
+            };
+            latencies.push(ms);
+            with(event(b + Duration::minutes(i * 2)), json!({"latency_ms": ms}))
+        })
+        .collect();
+    assert_eq!(ingest(&app, &t.token, &events).await["accepted"], 2000);
+    latencies.sort_unstable();
+    let overview = get(&app, &t.token, &format!("/api/v1/analytics/overview?{}", range())).await;
+    use omni_admin::usage::histogram::bucket;
+    for (q, field) in [(0.5, "p50_ms"), (0.95, "p95_ms"), (0.99, "p99_ms")] {
+        let exact = latencies[((q * 2000.0) as usize).saturating_sub(1)];
+        let estimate = overview["current"][field].as_f64().unwrap();
+        assert!(
+            bucket(estimate.round() as i64).abs_diff(bucket(exact)) <= 1,
+            "{field}: exact {exact}, estimate {estimate}"
+        );
+    }
+}
+
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn the_dashboard_shows_cards_charts_health_and_activity(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    // At the start of this hour (never in the next one, however close it is), and a
+    // day and an hour before.
+    let this_hour = Utc::now().duration_trunc(TimeDelta::hours(1)).unwrap();
+    let events = vec![
+        with(event(this_hour), json!({"cost_usd": 2.0})),
+        with(event(this_hour - Duration::hours(25)), json!({"cost_usd": 1.0})),
+    ];
+    ingest(&app, &t.token, &events).await;
+    let d = get(&app, &t.token, "/api/v1/dashboard?tz=UTC").await;
+    assert_eq!(d["cards"]["active_users"], json!({"value": 1.0, "previous": 1.0}));
+    assert_eq!(d["cards"]["active_servers"]["value"], 1.0);
+    assert_eq!(d["cards"]["calls_today"]["value"], 1.0);
+    assert_eq!(d["calls_per_hour"].as_array().unwrap().len(), 24);
+    assert_eq!(d["calls_per_hour"][23]["calls"], 1, "{}", d["calls_per_hour"]);
+    assert_eq!(d["cost_by_server"][0]["name"], "github");
+    let tiles = d["health"].as_array().unwrap();
+    assert_eq!(tiles.len(), 2);
+    let activity = d["activity"].as_array().unwrap();
+    assert!(
+        activity
+            .iter()
+            .any(|a| a["kind"] == "usage" && a["actor"] == "ada@acme.test" && a["summary"] == "github/search")
+    );
+    assert!(activity.iter().any(|a| a["kind"] == "audit"));
+
+    // Scoped to beta: none of acme's usage, beta's servers and the global ones.
+    let scoped = get(&app, &t.token, &format!("/api/v1/dashboard?organization={}", t.acme)).await;
+    assert_eq!(scoped["cards"]["calls_today"]["value"], 1.0);
+    assert!(
+        scoped["activity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["kind"] == "usage")
+    );
+    assert_eq!(scoped["health"].as_array().unwrap().len(), 1);
+
+    // A telemetry-only token sees no health grid and no admin actions.
+    let created = post(
+        &app,
+        &t.token,
+        "/api/v1/api-tokens",
+        json!({"name": "tv", "permissions": ["telemetry:read"]}),
+    )
+    .await;
+    let tv = created["secret"].as_str().unwrap();
+    let d = get(&app, tv, "/api/v1/dashboard").await;
+    assert!(d["health"].is_null());
+    assert!(d["activity"].as_array().unwrap().iter().all(|a| a["kind"] == "usage"));
+    let res = app.get_as("/api/v1/dashboard?tz=Nowhere", &t.token).await;
+    problem(res, 422).await;
+}
