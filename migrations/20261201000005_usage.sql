@@ -126,8 +126,3 @@ CREATE TABLE model_prices (
     updated_at                 timestamptz NOT NULL DEFAULT now()
 );
 
--- Adds two latency histograms bucket by bucket (rollup upserts).
-CREATE FUNCTION usage_latency_add(a integer[], b integer[]) RETURNS integer[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT array_agg(x + y ORDER BY i) FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)
-$$;

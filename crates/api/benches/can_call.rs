@@ -15,6 +15,10 @@ use omni_admin::bootstrap::{NewAdmin, create_admin};
 use omni_admin::config::Config;
 use omni_admin::db::{self, audit::Actor};
 
+#[path = "support/lean_http.rs"]
+mod lean_http;
+use lean_http::Connection;
+
 const ORGS: i64 = 100;
 const USERS: i64 = 10_000;
 const SERVERS: i64 = 100;
@@ -264,55 +268,4 @@ async fn load(pool: &sqlx::PgPool) -> anyhow::Result<()> {
     tx.commit().await?;
     sqlx::query("ANALYZE").execute(pool).await?;
     Ok(())
-}
-
-/// A keep-alive HTTP/1.1 connection that sends GETs and reads the answers, and nothing
-/// more: the load generator should spend as little of the two cores as it can (as `wrk`
-/// would), so what is measured is the server.
-struct Connection {
-    stream: tokio::io::BufReader<tokio::net::TcpStream>,
-    line: String,
-}
-
-impl Connection {
-    async fn open(addr: SocketAddr) -> anyhow::Result<Self> {
-        let stream = tokio::net::TcpStream::connect(addr).await?;
-        stream.set_nodelay(true)?;
-        Ok(Connection {
-            stream: tokio::io::BufReader::new(stream),
-            line: String::new(),
-        })
-    }
-
-    /// (status, body) of `GET path`.
-    async fn get(&mut self, path: &str, token: &str) -> anyhow::Result<(u16, Vec<u8>)> {
-        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
-        let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n");
-        self.stream.get_mut().write_all(request.as_bytes()).await?;
-        self.line.clear();
-        self.stream.read_line(&mut self.line).await?;
-        let status: u16 = self
-            .line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| anyhow::anyhow!("bad status line {:?}", self.line))?;
-        let mut length = 0usize;
-        loop {
-            self.line.clear();
-            self.stream.read_line(&mut self.line).await?;
-            let header = self.line.trim_end();
-            if header.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = header.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse()?;
-            }
-        }
-        let mut body = vec![0; length];
-        self.stream.read_exact(&mut body).await?;
-        Ok((status, body))
-    }
 }

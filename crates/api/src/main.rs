@@ -42,6 +42,10 @@ enum Command {
         /// The demo MCP server's endpoint (`omni-demo-mcp` prints it).
         #[arg(long, default_value = "http://127.0.0.1:8091/mcp")]
         mcp_url: String,
+        /// Add this many usage events over the last 30 days (even when usage exists), for
+        /// benchmarks. Without it, 60,000 are added to a database without usage.
+        #[arg(long)]
+        events: Option<u64>,
     },
     /// Print the OpenAPI document (JSON).
     Openapi,
@@ -93,7 +97,7 @@ fn main() -> anyhow::Result<()> {
                 }
                 Ok(())
             }
-            Command::SeedDemo { mcp_url } => {
+            Command::SeedDemo { mcp_url, events } => {
                 let pool = db::pool(config.database_url.expose_secret(), 2)?;
                 db::MIGRATOR.run(&pool).await.context("applying migrations")?;
                 if omni_admin::demo::seed(&pool, &mcp_url).await? {
@@ -110,6 +114,14 @@ fn main() -> anyhow::Result<()> {
                 match omni_admin::demo::seed_tenants(&pool).await? {
                     0 => eprintln!("demo data: organizations are already there"),
                     n => eprintln!("demo data: added 3 organizations and {n} hub users"),
+                }
+                let started = std::time::Instant::now();
+                match omni_admin::demo::usage::seed_usage(&pool, events).await? {
+                    None => eprintln!("demo data: usage is already there"),
+                    Some(n) => eprintln!(
+                        "demo data: added {n} usage events over 30 days in {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    ),
                 }
                 Ok(())
             }

@@ -338,6 +338,17 @@ async fn the_dashboard_shows_cards_charts_health_and_activity(pool: PgPool) {
         with(event(this_hour - Duration::hours(25)), json!({"cost_usd": 1.0})),
     ];
     ingest(&app, &t.token, &events).await;
+    // Organizations and a server's delete impact count the last 30 days.
+    let acme = get(&app, &t.token, &format!("/api/v1/organizations/{}", t.acme)).await;
+    assert_eq!(
+        (acme["calls_30d"].as_i64(), acme["cost_30d_usd"].as_f64()),
+        (Some(2), Some(3.0))
+    );
+    let orgs = get(&app, &t.token, "/api/v1/organizations?q=acme").await;
+    assert_eq!(orgs["items"][0]["calls_30d"], 2);
+    let impact = get(&app, &t.token, &format!("/api/v1/mcp-servers/{}/impact", t.github)).await;
+    assert_eq!(impact["calls_30d"], 2);
+
     let d = get(&app, &t.token, "/api/v1/dashboard?tz=UTC").await;
     assert_eq!(d["cards"]["active_users"], json!({"value": 1.0, "previous": 1.0}));
     assert_eq!(d["cards"]["active_servers"]["value"], 1.0);

@@ -315,4 +315,6 @@ pub struct DeleteImpact {
     pub pending_tool_changes: i64,
     /// Hub users holding a grant on the server (their grants go with it).
     pub users_with_grants: i64,
+    /// Tool calls through the hub over the last 30 days (their usage history stays).
+    pub calls_30d: i64,
 }

@@ -44,7 +44,7 @@ pub struct OrgSettings {
 }
 
 /// An organization as lists and detail pages show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Organization {
     pub id: Uuid,
@@ -63,6 +63,10 @@ pub struct Organization {
     pub user_count: i64,
     /// MCP servers the organization owns.
     pub server_count: i64,
+    /// Tool calls of its users over the last 30 days (UTC days, today included).
+    pub calls_30d: i64,
+    /// What those calls cost, in US dollars.
+    pub cost_30d_usd: f64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -1,5 +1,6 @@
 //! Organizations (SPEC ORG-1, ORG-3, ORG-4). Reads share one SELECT; its counts are
-//! index lookups on `hub_users (organization_id, …)` and `mcp_servers (organization_id)`.
+//! index lookups on `hub_users (organization_id, …)` and `mcp_servers (organization_id)`,
+//! its 30-day usage a range of `usage_daily (organization_id, day)`.
 
 use chrono::{DateTime, Utc};
 use omni_types::orgs::{OrgDeleteImpact, OrgRef, OrgSettings, OrgStatus, OrgStatusChange, Organization, Plan};
@@ -13,8 +14,14 @@ const SELECT: &str = "SELECT o.id, o.name, o.slug, o.plan, o.status, o.status_re
             ORDER BY a.server_id) END AS allowed_mcp_servers,
         (SELECT count(*) FROM hub_users u WHERE u.organization_id = o.id) AS user_count,
         (SELECT count(*) FROM mcp_servers s WHERE s.organization_id = o.id) AS server_count,
+        usage.calls_30d, usage.cost_30d_micros,
         o.created_at, o.updated_at
-    FROM organizations o";
+    FROM organizations o
+    CROSS JOIN LATERAL (
+        SELECT coalesce(sum(d.calls), 0)::int8 AS calls_30d, coalesce(sum(d.cost_micros), 0)::int8 AS cost_30d_micros
+        FROM usage_daily d
+        WHERE d.organization_id = o.id AND d.day >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '29 days'
+    ) AS usage";
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -30,6 +37,8 @@ struct Row {
     allowed_mcp_servers: Option<Vec<Uuid>>,
     user_count: i64,
     server_count: i64,
+    calls_30d: i64,
+    cost_30d_micros: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -52,6 +61,8 @@ impl From<Row> for Organization {
             },
             user_count: r.user_count,
             server_count: r.server_count,
+            calls_30d: r.calls_30d,
+            cost_30d_usd: omni_types::usage::micros_to_usd(r.cost_30d_micros),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }

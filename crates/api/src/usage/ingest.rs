@@ -83,7 +83,7 @@ pub async fn ingest(
     // 2. Resolve what they name, with one query per kind of reference.
     let refs = resolve(conn, &parsed).await?;
     let prices = db::model_prices(&mut *conn).await?;
-    let mut outcomes: Vec<Result<Accepted, Rejection>> = parsed
+    let outcomes: Vec<Result<Accepted, Rejection>> = parsed
         .iter_mut()
         .map(|p| match p {
             Ok(event) => refs.accept(event, &prices),
@@ -116,19 +116,13 @@ pub async fn ingest(
         .copied()
         .filter(|a| inserted.contains(&a.id))
         .collect();
-    rollup::apply(&mut *conn, &new).await?;
 
     let mut results = Vec::with_capacity(events.len());
     let mut letters = Vec::new();
     let mut resolved_letters = Vec::new();
     let mut resolved_events = Vec::new();
     let (mut accepted, mut duplicates, mut rejected) = (0, 0, 0);
-    for (index, ((incoming, outcome), dup)) in events
-        .iter()
-        .zip(outcomes.iter_mut())
-        .zip(in_batch_duplicate)
-        .enumerate()
-    {
+    for (index, ((incoming, outcome), dup)) in events.iter().zip(&outcomes).zip(in_batch_duplicate).enumerate() {
         let result = match outcome {
             Ok(a) => {
                 let outcome = if !dup && inserted.contains(&a.id) {
@@ -163,7 +157,7 @@ pub async fn ingest(
                     id,
                     outcome: EventOutcome::Rejected,
                     reason: Some(r.reason),
-                    detail: Some(std::mem::take(&mut r.detail)),
+                    detail: Some(r.detail.clone()),
                 }
             }
         };
@@ -171,6 +165,8 @@ pub async fn ingest(
     }
     db::resolve_dead_letters(&mut *conn, &resolved_letters, &resolved_events).await?;
     db::store_dead_letters(&mut *conn, letters, api_token).await?;
+    // Last: the rollup rows every concurrent batch touches are locked until COMMIT.
+    rollup::apply(&mut *conn, &new).await?;
     Ok(IngestReport {
         accepted,
         duplicates,

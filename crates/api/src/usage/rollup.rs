@@ -127,8 +127,10 @@ pub async fn apply(conn: &mut PgConnection, events: &[&Accepted]) -> sqlx::Resul
         return Ok(());
     }
     let d = Deltas::of(events);
+    // The widest rollup first, the most contended (fewest rows, hit by every batch)
+    // last: its row locks are held for the shortest time before COMMIT.
     db::upsert_full(&mut *conn, db::FullRollup::Hourly, &d.hourly).await?;
+    db::upsert_errors(&mut *conn, &d.errors).await?;
     db::upsert_full(&mut *conn, db::FullRollup::Daily, &d.daily).await?;
-    db::upsert_servers(&mut *conn, &d.servers).await?;
-    db::upsert_errors(&mut *conn, &d.errors).await
+    db::upsert_servers(&mut *conn, &d.servers).await
 }

@@ -328,6 +328,7 @@ fn DeleteDialog(server: McpServer, on_close: Callback<()>) -> impl IntoView {
                         <li>{format!("{} health records", i.health_check_count)}</li>
                         <li>{format!("{} tool changes waiting for review", i.pending_tool_changes)}</li>
                         <li>{format!("Grants of {} hub users on it", i.users_with_grants)}</li>
+                        <li>{format!("{} calls in the last 30 days (their usage history stays)", i.calls_30d)}</li>
                     </ul>
                 }
                 .into_any(),

@@ -219,6 +219,8 @@ fn Overview(org: Signal<Organization>) -> impl IntoView {
             <dl class="facts">
                 <div><dt>"Users"</dt><dd data-testid="org-user-count">{move || org.with(|o| o.user_count)}</dd></div>
                 <div><dt>"MCP servers owned"</dt><dd>{move || org.with(|o| o.server_count)}</dd></div>
+                <div><dt>"Calls (30 days)"</dt><dd data-testid="org-calls-30d">{move || org.with(|o| o.calls_30d)}</dd></div>
+                <div><dt>"Cost (30 days)"</dt><dd>{move || org.with(|o| format!("${:.2}", o.cost_30d_usd))}</dd></div>
                 <div><dt>"Plan"</dt><dd>{move || org.with(|o| plan_label(o.plan))}</dd></div>
                 <div><dt>"Monthly budget"</dt><dd data-testid="org-budget">{move || org.with(|o| budget_text(o.settings.monthly_budget_cents))}</dd></div>
                 <div><dt>"Rate limit"</dt><dd>{move || org.with(|o| rate_text(o.settings.rate_limit_per_minute))}</dd></div>

@@ -63,6 +63,8 @@ pub fn OrgList(
                     <th scope="col" role="columnheader">"Status"</th>
                     <th scope="col" role="columnheader">"Users"</th>
                     <th scope="col" role="columnheader">"MCP servers"</th>
+                    <th scope="col" role="columnheader">"Calls (30 d)"</th>
+                    <th scope="col" role="columnheader">"Cost (30 d)"</th>
                     <th scope="col" role="columnheader">"Created"</th>
                 </tr>
             </thead>
@@ -104,6 +106,8 @@ fn OrgRow(org: Organization) -> impl IntoView {
             </td>
             <td role="cell" data-label="Users">{org.user_count}</td>
             <td role="cell" data-label="MCP servers">{org.server_count}</td>
+            <td role="cell" data-label="Calls (30 d)" class="num">{org.calls_30d}</td>
+            <td role="cell" data-label="Cost (30 d)" class="num">{format!("${:.2}", org.cost_30d_usd)}</td>
             <td role="cell" data-label="Created"><LocalTime at=org.created_at /></td>
         </tr>
     }

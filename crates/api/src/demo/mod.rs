@@ -1,6 +1,8 @@
 //! `omni-admin seed-demo`: demo data for a fresh install, so a new user sees live health
-//! and tools, organizations and their users at once. Idempotent: what exists is left as
-//! it is.
+//! and tools, organizations and their users, and 30 days of usage at once. Idempotent:
+//! what exists is left as it is.
+
+pub mod usage;
 
 use serde_json::json;
 use sqlx::PgPool;
