@@ -6,6 +6,9 @@ test('sign in, survive a reload, sign out', async ({ page }) => {
   await expect(page).toHaveURL(/\/login/);
   await signIn(page);
   await expectSignedIn(page);
+  // The home page is the dashboard.
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
+  await page.getByRole('link', { name: 'Profile', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
   await expect(page.getByRole('main')).toContainText(OPERATOR.email);
   await expect(page.getByRole('main')).toContainText(OPERATOR.role);

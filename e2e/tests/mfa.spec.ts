@@ -42,7 +42,7 @@ async function signOut(page: Page) {
 
 test('set up an authenticator, then sign in with a code and with a backup code', async ({ page, request }) => {
   const admin = await createAdmin(request, 'mfa');
-  await page.goto('/login');
+  await page.goto('/profile');
   await signIn(page, admin.email, admin.password);
   await expectSignedIn(page, admin.email);
   await expect(page.getByTestId('mfa-status')).toHaveText('Not set up');
@@ -162,7 +162,7 @@ test('after an owner resets the password, only the password change is open', asy
   await expect(page.getByRole('status').filter({ hasText: 'Password changed' })).toBeVisible();
   await expect(page.getByTestId('account-banner')).toHaveCount(0);
   await page.getByRole('link', { name: 'Continue to Omni Admin' }).click();
-  await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dashboard', level: 1 })).toBeVisible();
 });
 
 test('a new owner must set up MFA before anything else, then signs in with a code', async ({ page, request }) => {

@@ -2,6 +2,7 @@
 //! spell a URL: paths come from `omni_types::paths`, bodies are the shared types, and
 //! every error response becomes an [`ApiError`].
 
+mod analytics;
 mod download;
 mod error;
 mod mcp;
@@ -25,6 +26,7 @@ use uuid::Uuid;
 
 use crate::state::Session;
 
+pub use analytics::{AnalyticsQuery, AnalyticsView, BreakdownChoice, TOOL_POPULARITY, rfc3339};
 pub use error::ApiError;
 pub use mcp::McpFilter;
 pub use orgs::OrgFilter;

@@ -1,14 +1,16 @@
 //! The app root: shared state, the session gate and the route table.
 
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{NavigateOptions, StaticSegment, WildcardSegment, path};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{StaticSegment, WildcardSegment, path};
 
 use crate::api::Api;
 use crate::components::layout::ProtectedLayout;
 use crate::components::session_gate::SessionGate;
 use crate::pages::admins::{AdminDetailPage, AdminsPage};
+use crate::pages::analytics::AnalyticsPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::mcp_servers::{McpServerDetailPage, McpServersPage};
 use crate::pages::not_found::NotFoundPage;
@@ -35,7 +37,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment(routes::LOGIN_SEGMENT) view=LoginPage />
                     <ParentRoute path=path!("") view=ProtectedLayout>
-                        <Route path=path!("") view=Home />
+                        <Route path=path!("") view=DashboardPage />
+                        <Route path=StaticSegment(routes::ANALYTICS.segment) view=AnalyticsPage />
                         <Route path=StaticSegment(routes::PROFILE.segment) view=ProfilePage />
                         <Route path=StaticSegment(routes::AUDIT.segment) view=AuditPage />
                         <Route path=StaticSegment(routes::SECURITY.segment) view=SecurityPage />
@@ -68,10 +71,4 @@ pub fn App() -> impl IntoView {
             </Router>
         </SessionGate>
     }
-}
-
-/// `/` has no page of its own yet: the profile is the landing page.
-#[component]
-fn Home() -> impl IntoView {
-    view! { <Redirect path=routes::PROFILE.href() options=NavigateOptions { replace: true, ..Default::default() } /> }
 }

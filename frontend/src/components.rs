@@ -2,6 +2,7 @@
 //! loading, error and form pieces every data view uses.
 
 pub mod breadcrumbs;
+pub mod charts;
 pub mod code_field;
 pub mod copy_button;
 pub mod empty_state;
@@ -22,9 +23,24 @@ pub mod secret;
 pub mod session_gate;
 pub mod sidebar;
 pub mod skeleton;
+pub mod stat_card;
 pub mod theme_toggle;
 
 /// Sets the browser tab's title.
 pub fn set_document_title(page: &str) {
     leptos::prelude::document().set_title(&format!("{page} · Omni Admin"));
+}
+
+/// Runs `refresh` every `period` while the calling component lives and the tab is
+/// visible: pages that show live numbers use it until updates arrive over the WebSocket.
+pub fn poll(period: std::time::Duration, refresh: impl Fn() + 'static) {
+    use leptos::prelude::{document, on_cleanup, set_interval_with_handle};
+    let tick = move || {
+        if !document().hidden() {
+            refresh();
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, period) {
+        on_cleanup(move || handle.clear());
+    }
 }

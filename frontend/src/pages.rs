@@ -1,7 +1,9 @@
 //! One module per page of the SPA.
 
 pub mod admins;
+pub mod analytics;
 pub mod audit;
+pub mod dashboard;
 pub mod login;
 pub mod mcp_servers;
 pub mod not_found;

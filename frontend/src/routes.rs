@@ -40,6 +40,22 @@ pub struct NavSection {
 pub const LOGIN_SEGMENT: &str = "login";
 pub const HOME: &str = "/";
 
+/// The home page (SPEC DASH-1..4), at `/`: its segment is empty.
+pub const DASHBOARD: Page = Page {
+    segment: "",
+    title: "Dashboard",
+    icon: Icon::Gauge,
+    permission: Some(Permission::TelemetryRead),
+};
+
+/// Usage, cost, performance and errors over a chosen range (SPEC ANA-2..4).
+pub const ANALYTICS: Page = Page {
+    segment: "analytics",
+    title: "Analytics",
+    icon: Icon::Chart,
+    permission: Some(Permission::TelemetryRead),
+};
+
 pub const PROFILE: Page = Page {
     segment: "profile",
     title: "Profile",
@@ -130,6 +146,10 @@ pub const TOKENS: Page = Page {
 /// The sidebar, top to bottom.
 pub const NAV: &[NavSection] = &[
     NavSection {
+        label: "Overview",
+        pages: &[DASHBOARD, ANALYTICS],
+    },
+    NavSection {
         label: "Operations",
         pages: &[MCP_SERVERS],
     },
@@ -158,8 +178,12 @@ fn pages() -> impl Iterator<Item = &'static Page> {
 /// The page a location path shows, if it is one of ours.
 pub fn page_at(path: &str) -> Option<&'static Page> {
     let segment = path.trim_matches('/');
-    // A page's sub-pages (`settings/admins/{id}`) belong to it.
+    // A page's sub-pages (`settings/admins/{id}`) belong to it; the home page has none,
+    // or it would own every path.
     pages().find(|page| {
+        if page.segment.is_empty() {
+            return segment.is_empty();
+        }
         segment
             .strip_prefix(page.segment)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
@@ -238,6 +262,16 @@ mod tests {
         assert_eq!(page_at("/organizations/0190").map(|p| p.title), Some("Organizations"));
         assert_eq!(page_at("/settings/admins").map(|p| p.title), Some("Admins"));
         assert_eq!(USERS.permission, Some(Permission::UsersRead));
+    }
+
+    #[test]
+    fn the_home_page_is_the_dashboard_and_owns_no_other_path() {
+        assert_eq!(DASHBOARD.href(), HOME);
+        assert_eq!(page_at("/").map(|p| p.title), Some("Dashboard"));
+        assert_eq!(page_at("").map(|p| p.title), Some("Dashboard"));
+        assert_eq!(page_at("/analytics").map(|p| p.title), Some("Analytics"));
+        assert_eq!(title_at("/nope"), NOT_FOUND_TITLE);
+        assert_eq!(ANALYTICS.permission, Some(Permission::TelemetryRead));
     }
 
     #[test]

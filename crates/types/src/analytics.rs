@@ -199,7 +199,7 @@ pub struct Trend {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Cards {
-    /// Enabled servers that are up now, against all enabled servers (`previous`).
+    /// MCP servers with a call in the last 24 hours, against the 24 hours before.
     pub active_servers: Trend,
     /// Users with a call in the last 24 hours, against the 24 hours before.
     pub active_users: Trend,

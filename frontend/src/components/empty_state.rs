@@ -1,4 +1,5 @@
-//! The empty state of a filtered list: nothing matches, and a way back to everything.
+//! Empty states: a filtered list that matches nothing, with a way back to everything; a
+//! chart with nothing to plot.
 
 use leptos::prelude::*;
 
@@ -16,6 +17,21 @@ pub fn NoMatches(
             <button type="button" class="button button--secondary" on:click=move |_| on_clear.run(())>
                 "Clear filters"
             </button>
+        </div>
+    }
+}
+
+/// A chart or number with nothing to show: no usage in its range.
+#[component]
+pub fn NoUsage(
+    #[prop(default = "No usage in this range")] title: &'static str,
+    /// What would change that ("Try a longer range…").
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="empty-state empty-state--compact" data-testid="no-usage">
+            <h3 class="empty-state__title">{title}</h3>
+            <p class="muted small">{hint}</p>
         </div>
     }
 }

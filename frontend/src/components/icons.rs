@@ -20,6 +20,9 @@ pub enum Icon {
     Server,
     Building,
     IdCard,
+    Gauge,
+    Chart,
+    Refresh,
 }
 
 impl Icon {
@@ -53,6 +56,9 @@ impl Icon {
             Icon::IdCard => {
                 "M3 5h18v14H3zM8 11a2 2 0 1 0 0-4 2 2 0 0 0 0 4zM5 16c.5-1.7 1.6-2.5 3-2.5s2.5.8 3 2.5M14 9h4M14 13h4"
             }
+            Icon::Gauge => "M4 18a8 8 0 1 1 16 0M12 18l4-6M4 18h16",
+            Icon::Chart => "M4 4v16h16M8 16v-5M12 16V8M16 16v-3",
+            Icon::Refresh => "M20 11a8 8 0 0 0-14.3-4.9L4 8M4 4v4h4M4 13a8 8 0 0 0 14.3 4.9L20 16M20 20v-4h-4",
         }
     }
 }

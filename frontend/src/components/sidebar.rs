@@ -22,7 +22,8 @@ pub fn Sidebar(open: RwSignal<bool>, node_ref: NodeRef<html::Aside>) -> impl Int
                         .map(|page| {
                             view! {
                                 <li>
-                                    <A href=page.href() attr:class="nav-link" on:click=move |_| open.set(false)>
+                                    // The home page's `/` is a prefix of every path: only `/` itself is it.
+                                    <A href=page.href() exact=page.segment.is_empty() attr:class="nav-link" on:click=move |_| open.set(false)>
                                         <IconSvg icon=page.icon />
                                         <span>{page.title}</span>
                                     </A>

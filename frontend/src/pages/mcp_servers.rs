@@ -23,7 +23,7 @@ pub use detail::McpServerDetailPage;
 use form::ServerForm;
 pub use list::ServerTable;
 use list::{Layout, ServerList, ServersSkeleton};
-pub use status::HealthBadge;
+pub use status::{HealthBadge, latency, tone as health_tone};
 
 const SUMMARY: &str =
     "The MCP servers your hub offers: their health, checked with a real MCP session, and their tools.";
@@ -47,14 +47,7 @@ fn use_can_write() -> Memo<bool> {
 
 /// Runs `refresh` every [`REFRESH_MS`] while the page is open and the tab visible.
 fn poll(refresh: impl Fn() + 'static) {
-    let tick = move || {
-        if !document().hidden() {
-            refresh();
-        }
-    };
-    if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_millis(REFRESH_MS)) {
-        on_cleanup(move || handle.clear());
-    }
+    crate::components::poll(std::time::Duration::from_millis(REFRESH_MS), refresh);
 }
 
 #[component]

@@ -51,7 +51,7 @@ impl Connection {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .ok_or_else(|| anyhow::anyhow!("bad status line {:?}", self.line))?;
-        let mut length = 0usize;
+        let (mut length, mut chunked) = (0usize, false);
         loop {
             self.line.clear();
             self.stream.read_line(&mut self.line).await?;
@@ -59,14 +59,32 @@ impl Connection {
             if header.is_empty() {
                 break;
             }
-            if let Some((name, value)) = header.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse()?;
+            if let Some((name, value)) = header.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse()?;
+                } else if name.eq_ignore_ascii_case("transfer-encoding") {
+                    chunked = value.trim().eq_ignore_ascii_case("chunked");
+                }
             }
         }
-        let mut body = vec![0; length];
-        self.stream.read_exact(&mut body).await?;
-        Ok((status, body))
+        if !chunked {
+            let mut body = vec![0; length];
+            self.stream.read_exact(&mut body).await?;
+            return Ok((status, body));
+        }
+        // A streamed answer: chunks of `size\r\n data\r\n`, ended by a zero-size chunk.
+        let mut body = Vec::new();
+        loop {
+            self.line.clear();
+            self.stream.read_line(&mut self.line).await?;
+            let size = usize::from_str_radix(self.line.trim_end().split(';').next().unwrap_or("0"), 16)?;
+            let start = body.len();
+            body.resize(start + size + 2, 0);
+            self.stream.read_exact(&mut body[start..]).await?;
+            body.truncate(start + size);
+            if size == 0 {
+                return Ok((status, body));
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ pub fn label(status: HealthStatus) -> &'static str {
     }
 }
 
-fn tone(status: HealthStatus) -> &'static str {
+pub fn tone(status: HealthStatus) -> &'static str {
     match status {
         HealthStatus::Up => "health--up",
         HealthStatus::Degraded => "health--degraded",
