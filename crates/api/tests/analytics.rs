@@ -157,6 +157,7 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     .await;
     assert_eq!(by_tool["groups"][0]["label"], "search");
     assert_eq!(by_tool["groups"][0]["server"], t.github.as_str());
+    assert_eq!(by_tool["groups"][0]["server_name"], "github");
     assert_eq!(by_tool["others"]["calls"], 3);
     let by_user = get(
         &app,
@@ -358,12 +359,12 @@ async fn the_dashboard_shows_cards_charts_health_and_activity(pool: PgPool) {
     assert_eq!(d["cost_by_server"][0]["name"], "github");
     let tiles = d["health"].as_array().unwrap();
     assert_eq!(tiles.len(), 2);
+    assert!(tiles.iter().all(|tile| tile["status"] == "unknown"), "{tiles:?}");
     let activity = d["activity"].as_array().unwrap();
-    assert!(
-        activity
-            .iter()
-            .any(|a| a["kind"] == "usage" && a["actor"] == "ada@acme.test" && a["summary"] == "github/search")
-    );
+    assert!(activity.iter().any(|a| a["kind"] == "usage"
+        && a["actor"] == "ada@acme.test"
+        && a["summary"] == "github/search"
+        && a["server_id"] == t.github.as_str()));
     assert!(activity.iter().any(|a| a["kind"] == "audit"));
 
     // Scoped to beta: none of acme's usage, beta's servers and the global ones.

@@ -118,9 +118,12 @@ pub struct Group {
     /// A name for people: the organization's, server's or user's (null once deleted), the
     /// tool's name, or the model.
     pub label: Option<String>,
-    /// The server of a tool.
+    /// The server of a tool (its id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,
+    /// The name of a tool's server (null once deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_name: Option<String>,
     #[serde(flatten)]
     pub measures: Measures,
     /// This group's part of all the range's cost (0..1).
@@ -225,8 +228,8 @@ pub struct ServerCost {
 pub struct HealthTile {
     pub id: Uuid,
     pub name: String,
-    /// `up`, `degraded`, `down`, `unknown` or `disabled`.
-    pub status: String,
+    /// The latest check's outcome, or `disabled`.
+    pub status: crate::mcp::HealthStatus,
     pub last_checked_at: Option<DateTime<Utc>>,
     pub latency_ms: Option<i32>,
 }
@@ -255,6 +258,9 @@ pub struct Activity {
     pub outcome: Option<String>,
     /// The audit entry's or usage event's id.
     pub id: Uuid,
+    /// For usage: the MCP server called.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_id: Option<Uuid>,
 }
 
 /// The console's home page (DASH-1..4) in one answer. Parts the caller may not see

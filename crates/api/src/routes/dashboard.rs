@@ -169,7 +169,8 @@ async fn health_tiles(state: &AppState, organization: Option<Uuid>) -> sqlx::Res
         .map(|r| HealthTile {
             id: r.id,
             name: r.name,
-            status: r.status,
+            // The column's CHECK allows only these (and `disabled` comes from `enabled`).
+            status: r.status.parse().unwrap_or(omni_types::mcp::HealthStatus::Unknown),
             last_checked_at: r.last_checked_at,
             latency_ms: r.last_latency_ms,
         })
@@ -208,6 +209,7 @@ async fn activity(state: &AppState, organization: Option<Uuid>, with_audit: bool
             summary: format!("{}/{}", r.server.unwrap_or_else(|| r.mcp_server_id.to_string()), r.tool),
             outcome: Some(r.error_type.unwrap_or_else(|| "ok".into())),
             id: r.id,
+            server_id: Some(r.mcp_server_id),
         }));
     }
     if with_audit {
@@ -224,6 +226,7 @@ async fn activity(state: &AppState, organization: Option<Uuid>, with_audit: bool
             summary: r.action,
             outcome: None,
             id: r.id,
+            server_id: None,
         }));
     }
     items.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));

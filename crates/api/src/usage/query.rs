@@ -327,7 +327,15 @@ pub async fn breakdown(
         }
         sum.measures()
     });
-    let labels = labels(db, by, groups.iter().map(|(k, _)| k.as_str())).await?;
+    let names = labels(db, by, groups.iter().map(|(k, _)| k.as_str())).await?;
+    // A tool's server by name too.
+    let server_names = match by {
+        Dimension::Tool => {
+            let servers = groups.iter().filter_map(|(k, _)| k.split_once('/').map(|(s, _)| s));
+            labels(db, Dimension::Server, servers).await?
+        }
+        _ => HashMap::new(),
+    };
     let total_cost = total.cost_micros.max(0) as f64;
     let groups = groups
         .into_iter()
@@ -338,11 +346,13 @@ pub async fn breakdown(
                     (Some(tool.to_owned()), Some(server.to_owned()))
                 }
                 Dimension::Model => (Some(key.clone()), None),
-                _ => (labels.get(&key).cloned(), None),
+                _ => (names.get(&key).cloned(), None),
             };
+            let server_name = server.as_ref().and_then(|id| server_names.get(id).cloned());
             Group {
                 label,
                 server,
+                server_name,
                 cost_share: if total_cost > 0.0 {
                     sums.cost_micros as f64 / total_cost
                 } else {

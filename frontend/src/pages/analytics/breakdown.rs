@@ -51,7 +51,11 @@ impl ServerNames {
 /// How a group reads: its name (a tool's with its server's), or what it was.
 pub fn group_label(by: Dimension, group: &Group, servers: &ServerNames) -> String {
     match (&group.label, by) {
-        (Some(tool), Dimension::Tool) => match group.server.as_deref().and_then(|id| servers.get(id)) {
+        (Some(tool), Dimension::Tool) => match group
+            .server_name
+            .as_deref()
+            .or_else(|| group.server.as_deref().and_then(|id| servers.get(id)))
+        {
             Some(server) => format!("{tool} · {server}"),
             None => tool.clone(),
         },
@@ -231,6 +235,7 @@ mod tests {
             key: key.to_owned(),
             label: label.map(str::to_owned),
             server: server.map(str::to_owned),
+            server_name: None,
             measures: Measures::default(),
             cost_share: 0.0,
         }
@@ -242,6 +247,12 @@ mod tests {
         assert_eq!(
             group_label(Dimension::Tool, &group("s/search", Some("search"), Some("s")), &names),
             "search · github"
+        );
+        let mut named = group("s/search", Some("search"), Some("s"));
+        named.server_name = Some("github-enterprise".into());
+        assert_eq!(
+            group_label(Dimension::Tool, &named, &ServerNames(Vec::new())),
+            "search · github-enterprise"
         );
         assert_eq!(
             group_label(Dimension::Tool, &group("t/search", Some("search"), Some("t")), &names),

@@ -43,8 +43,7 @@ pub fn HealthGrid(tiles: Option<Vec<HealthTile>>) -> impl IntoView {
 
 #[component]
 fn Tile(tile: HealthTile) -> impl IntoView {
-    // A status this version does not know reads as not checked.
-    let status: HealthStatus = tile.status.parse().unwrap_or(HealthStatus::Unknown);
+    let status: HealthStatus = tile.status;
     // Long names are cut short; the tooltip has them whole.
     let full_name = tile.name.clone();
     view! {
