@@ -210,6 +210,11 @@ async fn refused_events_replay_once_the_cause_is_fixed(pool: PgPool) {
     let app = spawn_app(pool).await;
     let t = tenants(&app).await;
     let now = Utc::now();
+    let counted = event(now - Duration::minutes(1));
+    assert_eq!(
+        ingest(&app, &t.token, std::slice::from_ref(&counted)).await["accepted"],
+        1
+    );
     let suspend = json!({"reason": "unpaid invoice"});
     post(
         &app,
@@ -221,12 +226,17 @@ async fn refused_events_replay_once_the_cause_is_fixed(pool: PgPool) {
     let report = ingest(
         &app,
         &t.token,
-        &[event(now), with(event(now), json!({"user": "eve@acme.test"}))],
+        &[event(now), with(event(now), json!({"user": "eve@acme.test"})), counted],
     )
     .await;
+    // The one counted before the suspension stays counted: a duplicate, not a refusal.
     assert_eq!(
         outcomes(&report),
-        ["rejected:organization_suspended", "rejected:organization_suspended"]
+        [
+            "rejected:organization_suspended",
+            "rejected:organization_suspended",
+            "duplicate"
+        ]
     );
     assert!(report["results"][0]["detail"].as_str().unwrap().contains("suspended"));
 
@@ -277,7 +287,7 @@ async fn refused_events_replay_once_the_cause_is_fixed(pool: PgPool) {
     )
     .await;
     assert_eq!(replay["accepted"], 1);
-    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 2);
+    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 3);
     assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_dead_letters").await, 0);
     // Replaying again finds nothing; replaying needs a selection.
     let replay = post(

@@ -159,6 +159,16 @@ pub async fn insert_events(db: impl PgExecutor<'_>, events: &[&Accepted]) -> sql
     .await
 }
 
+/// Which of these event ids are counted already.
+pub async fn counted(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<Uuid>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar!("SELECT id FROM usage_events WHERE id = ANY($1)", ids)
+        .fetch_all(db)
+        .await
+}
+
 /// The measures of rollup rows as arrays, histograms flattened (`BUCKETS` per row).
 struct Measures {
     calls: Vec<i64>,

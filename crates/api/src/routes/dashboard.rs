@@ -98,7 +98,9 @@ pub async fn dashboard(
     let today = ask(starts.today, end, Bucket::Hour);
     let yesterday = ask(starts.today - Duration::days(1), end - Duration::days(1), Bucket::Hour);
     let month = ask(starts.month, end, Bucket::Day);
-    let last_month = ask(starts.last_month, starts.last_month + (end - starts.month), Bucket::Day);
+    // Last month by the same point, but never into this month (a 31st against February).
+    let last_month_end = (starts.last_month + (end - starts.month)).min(starts.month);
+    let last_month = ask(starts.last_month, last_month_end, Bucket::Day);
     let db = &state.db;
     let day_before = day.previous();
     let (users_now, users_before, servers_now, servers_before) = tokio::try_join!(

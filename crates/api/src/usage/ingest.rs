@@ -117,6 +117,16 @@ pub async fn ingest(
         .filter(|a| inserted.contains(&a.id))
         .collect();
 
+    // A refused event whose id was counted before (a resend after its organization was
+    // suspended, say) is a duplicate: it is counted, whatever it would be refused for now.
+    let refused_ids: Vec<Uuid> = outcomes
+        .iter()
+        .zip(events)
+        .filter(|(o, _)| o.is_err())
+        .filter_map(|(_, e)| event_id(e.json))
+        .collect();
+    let counted: HashSet<Uuid> = db::counted(&mut *conn, &refused_ids).await?.into_iter().collect();
+
     let mut results = Vec::with_capacity(events.len());
     let mut letters = Vec::new();
     let mut resolved_letters = Vec::new();
@@ -138,6 +148,19 @@ pub async fn ingest(
                     index,
                     id: Some(a.id),
                     outcome,
+                    reason: None,
+                    detail: None,
+                }
+            }
+            Err(_) if event_id(incoming.json).is_some_and(|id| counted.contains(&id)) => {
+                let id = event_id(incoming.json);
+                duplicates += 1;
+                resolved_events.extend(id);
+                resolved_letters.extend(incoming.dead_letter);
+                EventResult {
+                    index,
+                    id,
+                    outcome: EventOutcome::Duplicate,
                     reason: None,
                     detail: None,
                 }
