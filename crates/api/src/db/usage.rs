@@ -353,14 +353,15 @@ pub async fn store_dead_letters(
 ) -> sqlx::Result<()> {
     letters.sort_by_key(|l| (l.dead_letter, l.event_id));
     for l in letters {
-        let payload = sqlx::types::Json(l.payload);
+        let payload = sqlx::types::Json(storable(l.payload));
+        let detail = without_nul(&l.detail);
         if let Some(id) = l.dead_letter {
             sqlx::query!(
                 "UPDATE usage_dead_letters SET reason = $2, detail = $3, attempts = attempts + 1, last_seen_at = now()
                  WHERE id = $1",
                 id,
                 l.reason.as_str(),
-                l.detail,
+                detail,
             )
             .execute(&mut *conn)
             .await?;
@@ -375,7 +376,7 @@ pub async fn store_dead_letters(
                 l.event_id,
                 payload as _,
                 l.reason.as_str(),
-                l.detail,
+                detail,
                 api_token,
             )
             .execute(&mut *conn)
@@ -383,6 +384,41 @@ pub async fn store_dead_letters(
         }
     }
     Ok(())
+}
+
+/// A refused event as PostgreSQL can store it: `jsonb` holds neither NUL nor lone
+/// surrogates, which JSON text may. NUL is kept as U+0001 (still refused on replay, as
+/// any control character is); text that does not parse as strict JSON is kept as one
+/// string.
+fn storable(raw: &RawValue) -> serde_json::Value {
+    fn scrub(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::String(s) => *s = without_nul(s),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(scrub),
+            serde_json::Value::Object(map) => {
+                let scrubbed: serde_json::Map<String, serde_json::Value> = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, mut v)| {
+                        scrub(&mut v);
+                        (without_nul(&k), v)
+                    })
+                    .collect();
+                *map = scrubbed;
+            }
+            _ => {}
+        }
+    }
+    match serde_json::from_str::<serde_json::Value>(raw.get()) {
+        Ok(mut v) => {
+            scrub(&mut v);
+            v
+        }
+        Err(_) => serde_json::Value::String(raw.get().to_owned()),
+    }
+}
+
+fn without_nul(s: &str) -> String {
+    s.replace('\0', "\u{1}")
 }
 
 /// Drops the letters of events that are now counted (replayed, or resent and accepted).
@@ -524,9 +560,10 @@ pub async fn dead_letters(
     Ok(rows.into_iter().map(letter).collect())
 }
 
-/// Dead letters to replay, locked (a concurrent replay of the same ones waits): these
-/// ids, or all with this reason, oldest first, at most `limit`.
-pub async fn lock_dead_letters(
+/// Dead letters to replay: these ids, or all with this reason, oldest first, at most
+/// `limit`. Not locked: replaying runs the ingest, which takes its locks in its own order
+/// (events, then letters); a concurrent replay of the same letters counts each event once.
+pub async fn dead_letters_to_replay(
     db: impl PgExecutor<'_>,
     ids: Option<&[Uuid]>,
     reason: Option<RejectReason>,
@@ -535,7 +572,7 @@ pub async fn lock_dead_letters(
     let rows = sqlx::query!(
         r#"SELECT id, payload::text AS "payload!" FROM usage_dead_letters
            WHERE ($1::uuid[] IS NULL OR id = ANY($1)) AND ($2::text IS NULL OR reason = $2)
-           ORDER BY id LIMIT $3 FOR UPDATE"#,
+           ORDER BY id LIMIT $3"#,
         ids as Option<&[Uuid]>,
         reason.map(|r| r.as_str()),
         limit

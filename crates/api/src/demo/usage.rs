@@ -264,10 +264,11 @@ async fn store_day(pool: &PgPool, day: &mut Vec<Accepted>) -> anyhow::Result<u64
     let rows = copy.finish().await?;
     let refs: Vec<&Accepted> = day.iter().collect();
     let d = Deltas::of(&refs);
+    // In ingestion's order (`rollup::apply`), so it can run beside live ingestion.
     usage_db::upsert_full(&mut *tx, FullRollup::Hourly, &d.hourly).await?;
+    usage_db::upsert_errors(&mut *tx, &d.errors).await?;
     usage_db::upsert_full(&mut *tx, FullRollup::Daily, &d.daily).await?;
     usage_db::upsert_servers(&mut *tx, &d.servers).await?;
-    usage_db::upsert_errors(&mut *tx, &d.errors).await?;
     tx.commit().await?;
     day.clear();
     Ok(rows)

@@ -327,7 +327,7 @@ async fn resolve(conn: &mut PgConnection, parsed: &[Result<UsageEvent, Rejection
     }
     let (mut user_ids, mut emails, mut externals) = (Vec::new(), Vec::new(), Vec::new());
     for e in events() {
-        let Some(org) = refs.orgs.get(&e.organization) else {
+        let Some(org) = refs.orgs.get(&org_key(&e.organization)) else {
             continue;
         };
         match &e.user {
@@ -355,6 +355,22 @@ async fn resolve(conn: &mut PgConnection, parsed: &[Result<UsageEvent, Rejection
     Ok(refs)
 }
 
+/// How an organization reference is looked up: an id in its canonical form (any case,
+/// braces or `urn:uuid:` are the same id), otherwise the slug as given.
+fn org_key(reference: &str) -> String {
+    reference
+        .parse::<Uuid>()
+        .map_or_else(|_| reference.to_owned(), |id| id.to_string())
+}
+
+/// How a server reference is looked up: an id in its canonical form, otherwise the name
+/// without case.
+fn server_key(reference: &str) -> String {
+    reference
+        .parse::<Uuid>()
+        .map_or_else(|_| reference.to_lowercase(), |id| id.to_string())
+}
+
 fn dedup<T: Ord>(v: &mut Vec<T>) {
     v.sort_unstable();
     v.dedup();
@@ -362,7 +378,7 @@ fn dedup<T: Ord>(v: &mut Vec<T>) {
 
 impl Refs {
     fn accept(&self, e: &mut UsageEvent, prices: &HashMap<String, db::Price>) -> Result<Accepted, Rejection> {
-        let org = self.orgs.get(&e.organization).ok_or_else(|| {
+        let org = self.orgs.get(&org_key(&e.organization)).ok_or_else(|| {
             reject(
                 RejectReason::UnknownOrganization,
                 format!("organization: no organization `{}`", e.organization),
@@ -394,10 +410,7 @@ impl Refs {
                 format!("user: no user {who} in organization `{}`", org.slug),
             )
         })?;
-        let key = match e.server.parse::<Uuid>() {
-            Ok(_) => e.server.clone(),
-            Err(_) => e.server.to_lowercase(),
-        };
+        let key = server_key(&e.server);
         let server = self.servers.get(&key).ok_or_else(|| {
             reject(
                 RejectReason::UnknownServer,

@@ -15,9 +15,15 @@ const BATCH: i64 = 10_000;
 /// How often the job looks for old events.
 const EVERY: Duration = Duration::from_secs(600);
 
-/// Deletes every raw event older than `retention_days`; returns how many went.
+/// Raw events are kept this much longer than ingestion accepts them, so no event can be
+/// purged while a resend of it could still be accepted (clock skew between instances,
+/// an ingest that checked the age just before a purge).
+const MARGIN_DAYS: i64 = 1;
+
+/// Deletes every raw event older than `retention_days` (plus a day's margin); returns
+/// how many went.
 pub async fn purge(db: &PgPool, retention_days: u32) -> sqlx::Result<u64> {
-    let before = Utc::now() - chrono::Duration::days(retention_days.into());
+    let before = Utc::now() - chrono::Duration::days(i64::from(retention_days) + MARGIN_DAYS);
     let mut total = 0;
     loop {
         let deleted = usage::delete_old_events(db, before, BATCH).await?;

@@ -135,8 +135,14 @@ pub async fn question(state: &AppState, p: &AnalyticsParams) -> Result<Question,
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned);
-    if tool.as_ref().is_some_and(|t| t.chars().count() > 128) {
-        err("tool", "must be at most 128 characters".into());
+    if tool
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > 128 || t.chars().any(char::is_control))
+    {
+        err(
+            "tool",
+            "must be at most 128 characters, without control characters".into(),
+        );
     }
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));

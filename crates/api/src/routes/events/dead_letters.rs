@@ -93,7 +93,7 @@ pub async fn replay(
         return Err(ApiError::Validation(errors));
     }
     let mut tx = state.db.begin().await?;
-    let letters = usage::lock_dead_letters(&mut *tx, body.ids.as_deref(), body.reason, MAX_REPLAY).await?;
+    let letters = usage::dead_letters_to_replay(&mut *tx, body.ids.as_deref(), body.reason, MAX_REPLAY).await?;
     let payloads: Vec<Box<RawValue>> = letters
         .iter()
         .map(|(_, text)| RawValue::from_string(text.clone()))
