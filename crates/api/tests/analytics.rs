@@ -394,3 +394,55 @@ async fn the_dashboard_shows_cards_charts_health_and_activity(pool: PgPool) {
     let res = app.get_as("/api/v1/dashboard?tz=Nowhere", &t.token).await;
     problem(res, 422).await;
 }
+
+/// New York's clocks went back on 2026-11-01 at 06:00Z (02:00 EDT → 01:00 EST): its
+/// local 01:00 happened twice. Hourly points stay one per real hour.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn hourly_points_are_real_hours_across_a_clock_change(pool: PgPool) {
+    // Events of a fixed date in the past: a retention long enough to take them.
+    let app = common::spawn_with(pool, common::config(&[("OMNI_USAGE_RETENTION_DAYS", "3650")])).await;
+    let t = tenants(&app).await;
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let events = vec![
+        event(at("2026-11-01T05:30:00Z")),
+        event(at("2026-11-01T06:30:00Z")),
+        event(at("2026-11-01T06:40:00Z")),
+    ];
+    assert_eq!(ingest(&app, &t.token, &events).await["accepted"], 3);
+    let range = format!(
+        "from={}&to={}",
+        enc(at("2026-11-01T04:00:00Z")),
+        enc(at("2026-11-01T08:00:00Z"))
+    );
+    let series = get(
+        &app,
+        &t.token,
+        &format!("/api/v1/analytics/timeseries?{range}&bucket=hour&tz=America/New_York"),
+    )
+    .await;
+    let points: Vec<(String, i64)> = series["points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["start"].as_str().unwrap().to_owned(), p["calls"].as_i64().unwrap()))
+        .collect();
+    let starts: Vec<&str> = points.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        starts,
+        [
+            "2026-11-01T04:00:00Z",
+            "2026-11-01T05:00:00Z",
+            "2026-11-01T06:00:00Z",
+            "2026-11-01T07:00:00Z"
+        ]
+    );
+    let calls: Vec<i64> = points.iter().map(|(_, c)| *c).collect();
+    assert_eq!(calls, [0, 1, 2, 0]);
+    let errors = get(
+        &app,
+        &t.token,
+        &format!("/api/v1/analytics/errors?{range}&bucket=hour&tz=America/New_York"),
+    )
+    .await;
+    assert_eq!(errors["points"], json!([]));
+}

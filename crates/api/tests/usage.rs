@@ -526,11 +526,15 @@ async fn events_without_a_cost_are_priced_from_the_model(pool: PgPool) {
         json!({"model": "sonnet", "cost_usd": null, "input_tokens": 1_000_000, "output_tokens": 100_000, "cached_tokens": 10_000}),
     );
     let unpriced = with(event(Utc::now()), json!({"model": "mystery", "cost_usd": null}));
-    assert_eq!(ingest(&app, &t.token, &[priced, unpriced]).await["accepted"], 2);
-    // $3 + $1.50 + $0.003
+    let spaced = with(
+        event(Utc::now()),
+        json!({"model": " sonnet ", "cost_usd": null, "input_tokens": 1_000_000, "output_tokens": 0}),
+    );
+    assert_eq!(ingest(&app, &t.token, &[priced, unpriced, spaced]).await["accepted"], 3);
+    // $3 + $1.50 + $0.003, and $3 for the model named with spaces around it
     assert_eq!(
         scalar(&app.pool, "SELECT sum(cost_micros)::int8 FROM usage_events").await,
-        4_503_000
+        7_503_000
     );
     assert!(
         app.audit_actions()

@@ -426,7 +426,8 @@ impl Refs {
                 ),
             ));
         }
-        let model = e.model.take().unwrap_or_default();
+        // Trimmed, as price lists' names are.
+        let model = e.model.take().map(|m| m.trim().to_owned()).unwrap_or_default();
         let cost_micros = match e.cost_usd {
             Some(usd) => (usd * 1_000_000.0).round() as i64,
             None => prices

@@ -231,6 +231,9 @@ pub async fn series(db: &PgPool, question: &Question) -> sqlx::Result<Series> {
     let users = question.filters.user.is_some();
     let table = hourly_table(users);
     let (bucket, tz) = (question.bucket.as_str(), question.tz.as_str());
+    if question.bucket == Bucket::Hour {
+        return hourly_series(db, question, table, users).await;
+    }
     let mut q = QueryBuilder::new("WITH b AS (SELECT date_trunc(");
     q.push_bind(bucket.to_owned())
         .push(", hour AT TIME ZONE ")
@@ -258,6 +261,38 @@ pub async fn series(db: &PgPool, question: &Question) -> sqlx::Result<Series> {
         .push(") - interval '1 microsecond', ('1 ' || ")
         .push_bind(bucket.to_owned())
         .push(")::interval) AS g (local) LEFT JOIN b USING (local) ORDER BY g.local");
+    let rows = q.build().fetch_all(db).await?;
+    let points = rows
+        .iter()
+        .map(|row| {
+            Ok(Point {
+                start: row.try_get("start")?,
+                measures: Sums::read(row)?.measures(),
+            })
+        })
+        .collect::<sqlx::Result<_>>()?;
+    Ok(Series {
+        scope: question.scope(),
+        points,
+    })
+}
+
+/// Hourly points are UTC hours: a local hour can happen twice (clocks go back) or not at
+/// all (forward), and in a half-hour zone it straddles two rollup hours.
+async fn hourly_series(db: &PgPool, question: &Question, table: &str, users: bool) -> sqlx::Result<Series> {
+    let mut q = QueryBuilder::new(format!(
+        "WITH b AS (SELECT hour AS t, {} FROM {table} WHERE hour >= ",
+        measure_columns()
+    ));
+    q.push_bind(question.from).push(" AND hour < ").push_bind(question.to);
+    push_filters(&mut q, &question.filters, users);
+    q.push(" GROUP BY 1) SELECT g.t AS start, b.* FROM generate_series(")
+        .push_bind(question.from)
+        .push("::timestamptz, ")
+        .push_bind(question.to)
+        .push(
+            "::timestamptz - interval '1 microsecond', interval '1 hour') AS g (t) LEFT JOIN b USING (t) ORDER BY g.t",
+        );
     let rows = q.build().fetch_all(db).await?;
     let points = rows
         .iter()
@@ -393,13 +428,19 @@ async fn labels<'a>(
 /// Errors by type per bucket, and in all.
 pub async fn errors(db: &PgPool, question: &Question) -> sqlx::Result<Errors> {
     let (bucket, tz) = (question.bucket.as_str(), question.tz.as_str());
-    let mut q = QueryBuilder::new("SELECT date_trunc(");
-    q.push_bind(bucket.to_owned())
-        .push(", hour AT TIME ZONE ")
-        .push_bind(tz.to_owned())
-        .push(") AT TIME ZONE ")
-        .push_bind(tz.to_owned())
-        .push(" AS start, error_type, sum(errors)::int8 AS errors FROM usage_hourly_errors WHERE hour >= ")
+    let mut q = QueryBuilder::new("SELECT ");
+    if question.bucket == Bucket::Hour {
+        // UTC hours, as the series (a local hour can happen twice).
+        q.push("hour");
+    } else {
+        q.push("date_trunc(")
+            .push_bind(bucket.to_owned())
+            .push(", hour AT TIME ZONE ")
+            .push_bind(tz.to_owned())
+            .push(") AT TIME ZONE ")
+            .push_bind(tz.to_owned());
+    }
+    q.push(" AS start, error_type, sum(errors)::int8 AS errors FROM usage_hourly_errors WHERE hour >= ")
         .push_bind(question.from)
         .push(" AND hour < ")
         .push_bind(question.to);
