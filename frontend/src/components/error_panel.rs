@@ -67,3 +67,20 @@ pub fn BoundaryError(
         error.map(|error| view! { <ErrorPanel title error on_retry retrying /> })
     }
 }
+
+/// What a page shows when its data did not load: the permission it needs on a 403, the
+/// error with a retry otherwise.
+pub fn load_failure(
+    error: ApiError,
+    permission: omni_types::Permission,
+    title: &'static str,
+    on_retry: Callback<()>,
+    retrying: impl Into<Signal<bool>>,
+) -> AnyView {
+    if error.status() == Some(403) {
+        view! { <crate::components::permission_required::PermissionRequired permission /> }.into_any()
+    } else {
+        let retrying = retrying.into();
+        view! { <ErrorPanel title error on_retry retrying /> }.into_any()
+    }
+}

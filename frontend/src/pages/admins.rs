@@ -12,8 +12,8 @@ use omni_types::Permission;
 use omni_types::rbac::Role;
 
 use crate::api::{AdminFilter, ApiError};
-use crate::components::error_panel::ErrorPanel;
-use crate::components::permission_required::{PermissionRequired, RequirePermission};
+use crate::components::error_panel::load_failure;
+use crate::components::permission_required::RequirePermission;
 use crate::routes;
 use crate::state::{use_api, use_session};
 use create::AddAdminDialog;
@@ -64,13 +64,7 @@ fn Admins() -> impl IntoView {
                     <AdminList filter=applied first on_clear=Callback::new(move |()| filter.set(AdminFilter::default())) />
                 }
                 .into_any(),
-                Err(error) if error.status() == Some(403) => {
-                    view! { <PermissionRequired permission=Permission::AdminsRead /> }.into_any()
-                }
-                Err(error) => view! {
-                    <ErrorPanel title="Could not load the admins" error on_retry=reload retrying=reloading />
-                }
-                .into_any(),
+                Err(error) => load_failure(error, Permission::AdminsRead, "Could not load the admins", reload, reloading),
             }
         })
     };

@@ -16,10 +16,9 @@ use leptos_router::components::{A, Redirect};
 use omni_types::Permission;
 use omni_types::analytics::Dashboard;
 
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::load_failure;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{LocalTime, browser_time_zone};
-use crate::components::permission_required::PermissionRequired;
 use crate::components::poll;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::routes;
@@ -65,13 +64,13 @@ fn DashboardHome() -> impl IntoView {
         Suspend::new(async move {
             match dashboard.await {
                 Ok(dashboard) => view! { <DashboardView dashboard /> }.into_any(),
-                Err(error) if error.status() == Some(403) => {
-                    view! { <PermissionRequired permission=Permission::TelemetryRead /> }.into_any()
-                }
-                Err(error) => view! {
-                    <ErrorPanel title="Could not load the dashboard" error on_retry=retry retrying=reloading />
-                }
-                .into_any(),
+                Err(error) => load_failure(
+                    error,
+                    Permission::TelemetryRead,
+                    "Could not load the dashboard",
+                    retry,
+                    reloading,
+                ),
             }
         })
     };

@@ -14,9 +14,9 @@ use omni_types::Permission;
 use omni_types::mcp::{HealthStatus, Transport};
 
 use crate::api::McpFilter;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::load_failure;
 use crate::components::org_select::OrgSelect;
-use crate::components::permission_required::{PermissionRequired, RequirePermission};
+use crate::components::permission_required::RequirePermission;
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::McpServerDetailPage;
@@ -78,13 +78,13 @@ fn Servers() -> impl IntoView {
                     />
                 }
                 .into_any(),
-                Err(error) if error.status() == Some(403) => {
-                    view! { <PermissionRequired permission=Permission::McpRead /> }.into_any()
-                }
-                Err(error) => view! {
-                    <ErrorPanel title="Could not load the MCP servers" error on_retry=reload retrying=reloading />
-                }
-                .into_any(),
+                Err(error) => load_failure(
+                    error,
+                    Permission::McpRead,
+                    "Could not load the MCP servers",
+                    reload,
+                    reloading,
+                ),
             }
         })
     };

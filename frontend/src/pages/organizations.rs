@@ -17,9 +17,9 @@ use omni_types::Permission;
 use omni_types::orgs::{OrgStatus, Organization, Plan};
 
 use crate::api::OrgFilter;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::load_failure;
 use crate::components::org_status::status_label;
-use crate::components::permission_required::{PermissionRequired, RequirePermission};
+use crate::components::permission_required::RequirePermission;
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::OrganizationDetailPage;
@@ -79,13 +79,13 @@ fn Organizations() -> impl IntoView {
                     />
                 }
                 .into_any(),
-                Err(error) if error.status() == Some(403) => {
-                    view! { <PermissionRequired permission=Permission::OrgsRead /> }.into_any()
-                }
-                Err(error) => view! {
-                    <ErrorPanel title="Could not load the organizations" error on_retry=reload retrying=reloading />
-                }
-                .into_any(),
+                Err(error) => load_failure(
+                    error,
+                    Permission::OrgsRead,
+                    "Could not load the organizations",
+                    reload,
+                    reloading,
+                ),
             }
         })
     };

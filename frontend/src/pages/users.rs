@@ -23,9 +23,9 @@ use omni_types::Permission;
 use omni_types::hub_users::{HubRole, HubUser};
 
 use crate::api::UserFilter;
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::load_failure;
 use crate::components::org_select::OrgSelect;
-use crate::components::permission_required::{PermissionRequired, RequirePermission};
+use crate::components::permission_required::RequirePermission;
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 pub use create::NewUserDialog;
@@ -108,13 +108,13 @@ fn Users() -> impl IntoView {
                     />
                 }
                 .into_any(),
-                Err(error) if error.status() == Some(403) => {
-                    view! { <PermissionRequired permission=Permission::UsersRead /> }.into_any()
-                }
-                Err(error) => view! {
-                    <ErrorPanel title="Could not load the users" error on_retry=reload retrying=reloading />
-                }
-                .into_any(),
+                Err(error) => load_failure(
+                    error,
+                    Permission::UsersRead,
+                    "Could not load the users",
+                    reload,
+                    reloading,
+                ),
             }
         })
     };

@@ -12,10 +12,9 @@ use omni_types::orgs::{OrgSettings, OrgSettingsPatch, Organization, UpdateOrgani
 use uuid::Uuid;
 
 use crate::api::{ApiError, McpFilter};
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::load_failure;
 use crate::components::field::TextField;
 use crate::components::load_more::LoadMore;
-use crate::components::permission_required::PermissionRequired;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::HealthBadge;
 use crate::state::use_api;
@@ -274,13 +273,13 @@ fn ServerChoices(chosen: RwSignal<BTreeSet<Uuid>>) -> impl IntoView {
                     }
                     .into_any()
                 }
-                Err(error) if error.status() == Some(403) => {
-                    view! { <PermissionRequired permission=Permission::McpRead /> }.into_any()
-                }
-                Err(error) => view! {
-                    <ErrorPanel title="Could not load the MCP servers" error on_retry=reload retrying=reloading />
-                }
-                .into_any(),
+                Err(error) => load_failure(
+                    error,
+                    Permission::McpRead,
+                    "Could not load the MCP servers",
+                    reload,
+                    reloading,
+                ),
             }
         })
     };
