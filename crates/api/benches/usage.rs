@@ -222,7 +222,7 @@ async fn ingestion(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
     let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_events")
         .fetch_one(pool)
         .await?;
-    let rolled: i64 = sqlx::query_scalar("SELECT coalesce(sum(calls), 0)::int8 FROM usage_hourly")
+    let rolled: i64 = sqlx::query_scalar("SELECT coalesce(sum(calls), 0)::int8 FROM usage_hourly WHERE grain = 0")
         .fetch_one(pool)
         .await?;
     println!(
@@ -236,7 +236,7 @@ async fn ingestion(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
 }
 
 async fn analytics(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow::Result<()> {
-    sqlx::query("TRUNCATE usage_events, usage_hourly, usage_daily, usage_hourly_servers, usage_hourly_errors")
+    sqlx::query("TRUNCATE usage_events, usage_hourly, usage_daily, usage_days, usage_hourly_errors")
         .execute(pool)
         .await?;
     let seeded = Instant::now();
@@ -249,16 +249,20 @@ async fn analytics(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
             .fetch_one(pool)
             .await
     };
+    let grains: Vec<(i16, i64)> = sqlx::query_as("SELECT grain, count(*) FROM usage_hourly GROUP BY 1 ORDER BY 1")
+        .fetch_all(pool)
+        .await?;
+    let grains: Vec<String> = grains.iter().map(|(g, n)| format!("{g}: {n}")).collect();
     println!(
-        "seeded {n} events over 30 days in {:.0} s (COPY + rollups); rollup rows: hourly {}, daily {}, hourly by server {}, errors {}",
+        "seeded {n} events over 30 days in {:.0} s (COPY + rollups + sealing); rollup rows: hourly by grain {{{}}}, daily {}, errors {}",
         seeded.elapsed().as_secs_f64(),
-        count("usage_hourly").await?,
+        grains.join(", "),
         count("usage_daily").await?,
-        count("usage_hourly_servers").await?,
         count("usage_hourly_errors").await?,
     );
     let (org, user, server): (Uuid, Uuid, Uuid) = sqlx::query_as(
-        "SELECT organization_id, hub_user_id, mcp_server_id FROM usage_hourly GROUP BY 1, 2, 3 ORDER BY sum(calls) DESC LIMIT 1",
+        "SELECT organization_id, hub_user_id, mcp_server_id FROM usage_hourly WHERE grain = 31
+         GROUP BY 1, 2, 3 ORDER BY sum(calls) DESC LIMIT 1",
     )
     .fetch_one(pool)
     .await?;
@@ -278,16 +282,28 @@ async fn analytics(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
         format!("/api/v1/analytics/overview?{range}"),
         format!("/api/v1/analytics/overview?{range}&organization={org}"),
         format!("/api/v1/analytics/overview?{range}&user={user}"),
+        format!("/api/v1/analytics/overview?{range}&server={server}"),
+        format!("/api/v1/analytics/overview?{range}&tool=search"),
+        format!("/api/v1/analytics/overview?{range}&organization={org}&server={server}"),
         format!("/api/v1/analytics/timeseries?{range}&bucket=day"),
         format!("/api/v1/analytics/timeseries?{week}&bucket=hour"),
         format!("/api/v1/analytics/timeseries?{range}&bucket=day&server={server}"),
+        format!("/api/v1/analytics/timeseries?{range}&bucket=week&organization={org}"),
+        format!("/api/v1/analytics/timeseries?{range}&bucket=day&user={user}"),
         format!("/api/v1/analytics/breakdown?{range}&by=server"),
         format!("/api/v1/analytics/breakdown?{range}&by=tool&sort=calls"),
         format!("/api/v1/analytics/breakdown?{range}&by=user"),
+        format!("/api/v1/analytics/breakdown?{range}&by=user&sort=p95"),
+        format!("/api/v1/analytics/breakdown?{range}&by=user&organization={org}"),
+        format!("/api/v1/analytics/breakdown?{range}&by=tool&user={user}"),
+        format!("/api/v1/analytics/breakdown?{range}&by=model"),
         format!("/api/v1/analytics/breakdown?{range}&by=model&organization={org}"),
         format!("/api/v1/analytics/breakdown?{range}&by=organization"),
         format!("/api/v1/analytics/errors?{range}&bucket=day"),
+        format!("/api/v1/analytics/errors?{range}&bucket=day&organization={org}"),
+        format!("/api/v1/analytics/errors?{range}&bucket=hour&server={server}"),
         format!("/api/v1/analytics/heatmap?{range}"),
+        format!("/api/v1/analytics/heatmap?{range}&user={user}"),
         format!("/api/v1/analytics/breakdown/export?{range}&by=user&limit=200"),
         "/api/v1/dashboard?tz=Europe/Paris".to_owned(),
     ];

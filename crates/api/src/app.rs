@@ -186,6 +186,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         state.config.usage_retention_days,
         jobs_stopped.clone(),
     ));
+    let days = tokio::spawn(crate::usage::days::run(state.db.clone(), jobs_stopped.clone()));
     let access_cache = tokio::spawn(state.access.clone().run(state.db.clone(), jobs_stopped));
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
@@ -202,6 +203,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let _ = access_cache.await;
     let _ = retention.await;
+    let _ = days.await;
     pool.close().await;
     tracing::info!("shut down cleanly");
     Ok(())

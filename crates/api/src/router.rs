@@ -32,6 +32,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         needs(Permission::UsersAuthorize),
     );
     let (telemetry_read, events_write) = (needs(Permission::TelemetryRead), needs(Permission::EventsWrite));
+    let events_manage = needs(Permission::EventsManage);
     let (settings_read, settings_write) = (needs(Permission::SettingsRead), needs(Permission::SettingsWrite));
     // Batches of 5,000 events are larger than the default body limit.
     let (schemas, paths, ingest) = guard(events_write, routes!(events::ingest::ingest));
@@ -111,8 +112,8 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         // Usage events and their dead letters
         .routes(ingest)
         .routes(guard(telemetry_read, routes!(events::dead_letters::list)))
-        .routes(guard(events_write, routes!(events::dead_letters::replay)))
-        .routes(guard(events_write, routes!(events::dead_letters::discard)))
+        .routes(guard(events_manage, routes!(events::dead_letters::replay)))
+        .routes(guard(events_manage, routes!(events::dead_letters::discard)))
         // Analytics and the dashboard
         .routes(guard(telemetry_read, routes!(analytics::views::overview)))
         .routes(guard(telemetry_read, routes!(analytics::views::timeseries)))

@@ -59,15 +59,28 @@ fn enc(t: DateTime<Utc>) -> String {
     t.to_rfc3339().replace('+', "%2B")
 }
 
+/// The same answers from the hourly rows alone and once the days are sealed (whole
+/// days from the daily rows, the rest from the hourly ones).
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
 async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     let app = spawn_app(pool).await;
     let t = tenants(&app).await;
     known_events(&app, &t).await;
-    let tok = &t.token;
-    let r = range();
+    views_add_up(&app, &t).await;
+    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap(), 2);
+    views_add_up(&app, &t).await;
+    // A late event makes its day dirty: read from the hours until sealed again.
+    let late = with(event(base() + Duration::hours(30)), json!({"cost_usd": 0.25}));
+    assert_eq!(ingest(&app, &t.token, &[late]).await["accepted"], 1);
+    let all = get(&app, &t.token, &format!("/api/v1/analytics/overview?{}", range())).await;
+    assert_eq!(all["current"]["calls"], 7);
+    assert_eq!(all["current"]["cost_usd"], 4.75);
+}
 
-    let all = get(&app, tok, &format!("/api/v1/analytics/overview?{r}")).await;
+async fn views_add_up(app: &TestApp, t: &Tenants) {
+    let (app, tok, r) = (app, &t.token, range());
+
+    let all = get(app, tok, &format!("/api/v1/analytics/overview?{r}")).await;
     let cur = &all["current"];
     assert_eq!((cur["calls"].as_i64(), cur["errors"].as_i64()), (Some(6), Some(1)));
     assert_eq!(cur["cost_usd"], 4.5);
@@ -80,22 +93,32 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
 
     let calls = |v: &Value| v["current"]["calls"].as_i64().unwrap();
     let acme = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/overview?{r}&organization={}", t.acme),
     )
     .await;
     assert_eq!(calls(&acme), 3);
-    let github = get(
-        &app,
+    let github = get(app, tok, &format!("/api/v1/analytics/overview?{r}&server={}", t.github)).await;
+    assert_eq!(calls(&github), 4);
+    // Users by server come from the base rollup's hours and its daily sums.
+    assert_eq!(github["active_users"], 2);
+    let bobs_tools = get(
+        app,
         tok,
-        &format!("/api/v1/analytics/overview?{r}&server={}", t.github),
+        &format!("/api/v1/analytics/breakdown?{r}&by=tool&sort=calls&user={}", t.bob),
     )
     .await;
-    assert_eq!(calls(&github), 4);
-    let bob = get(&app, tok, &format!("/api/v1/analytics/overview?{r}&user={}", t.bob)).await;
+    let tools: Vec<(&str, i64)> = bobs_tools["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["label"].as_str().unwrap(), g["calls"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(tools, [("write", 2), ("read", 1)]);
+    let bob = get(app, tok, &format!("/api/v1/analytics/overview?{r}&user={}", t.bob)).await;
     assert_eq!((calls(&bob), bob["active_users"].as_i64()), (3, Some(1)));
-    let write = get(&app, tok, &format!("/api/v1/analytics/overview?{r}&tool=write")).await;
+    let write = get(app, tok, &format!("/api/v1/analytics/overview?{r}&tool=write")).await;
     assert_eq!(calls(&write), 2);
     // A range cut inside a day still counts exactly (edges from the hourly rollup).
     let b = base();
@@ -104,15 +127,24 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
         enc(b + Duration::hours(10)),
         enc(b + Duration::hours(28))
     );
-    let part = get(&app, tok, &format!("/api/v1/analytics/overview?{cut}")).await;
+    let part = get(app, tok, &format!("/api/v1/analytics/overview?{cut}")).await;
     assert_eq!(calls(&part), 4);
+    // A range holding a whole day and parts of others.
+    let mixed = format!(
+        "from={}&to={}",
+        enc(b + Duration::hours(11)),
+        enc(b + Duration::days(3))
+    );
+    let mixed = get(app, tok, &format!("/api/v1/analytics/overview?{mixed}")).await;
+    assert_eq!((calls(&mixed), mixed["active_users"].as_i64()), (3, Some(1)));
+    assert_eq!(mixed["current"]["cost_usd"], 1.5);
     // The previous period of a later range holds these calls.
     let later = format!("from={}&to={}", enc(b + Duration::days(3)), enc(b + Duration::days(6)));
-    let later = get(&app, tok, &format!("/api/v1/analytics/overview?{later}")).await;
+    let later = get(app, tok, &format!("/api/v1/analytics/overview?{later}")).await;
     assert_eq!(later["previous"]["calls"], 6);
 
     // Series: one point per day, empty ones included; New York's days start 5 h later.
-    let series = get(&app, tok, &format!("/api/v1/analytics/timeseries?{r}&bucket=day")).await;
+    let series = get(app, tok, &format!("/api/v1/analytics/timeseries?{r}&bucket=day")).await;
     let per_day: Vec<i64> = series["points"]
         .as_array()
         .unwrap()
@@ -121,7 +153,7 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
         .collect();
     assert_eq!(per_day, [3, 3, 0]);
     let ny = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/timeseries?{r}&bucket=day&tz=America/New_York"),
     )
@@ -136,7 +168,7 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     assert_eq!(per_day.iter().sum::<i64>(), 6);
     assert!(per_day.contains(&4), "{per_day:?}");
     let hourly = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/timeseries?{r}&bucket=hour&user={}", t.bob),
     )
@@ -144,13 +176,13 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     assert_eq!(hourly["points"].as_array().unwrap().len(), 72);
 
     // Breakdowns, with labels, shares and the rest summed.
-    let by_server = get(&app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=server")).await;
+    let by_server = get(app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=server")).await;
     let groups = by_server["groups"].as_array().unwrap();
     assert_eq!(groups[0]["label"], "github");
     assert_eq!(groups[0]["cost_usd"], 3.5);
     assert!((groups[0]["cost_share"].as_f64().unwrap() - 3.5 / 4.5).abs() < 1e-9);
     let by_tool = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/breakdown?{r}&by=tool&sort=calls&limit=1"),
     )
@@ -159,8 +191,15 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     assert_eq!(by_tool["groups"][0]["server"], t.github.as_str());
     assert_eq!(by_tool["groups"][0]["server_name"], "github");
     assert_eq!(by_tool["others"]["calls"], 3);
+    // The rest is the total less the listed groups, percentiles included: bob's three
+    // calls of 2000 ms.
+    let p50 = by_tool["others"]["p50_ms"].as_f64().unwrap();
+    assert!((1448.0..2048.0).contains(&p50), "{p50}");
+    let slowest = get(app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=user&sort=p95")).await;
+    assert_eq!(slowest["groups"][0]["label"], "ada@acme.test");
+    assert_eq!(slowest["groups"][1]["label"], "bob@beta.test");
     let by_user = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/breakdown?{r}&by=user&organization={}", t.acme),
     )
@@ -168,13 +207,13 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     assert_eq!(by_user["groups"].as_array().unwrap().len(), 1);
     assert_eq!(by_user["groups"][0]["label"], "ada@acme.test");
     let by_org = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/breakdown?{r}&by=organization&sort=calls"),
     )
     .await;
     assert_eq!(by_org["groups"][0]["label"], "Acme");
-    let by_model = get(&app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=model")).await;
+    let by_model = get(app, tok, &format!("/api/v1/analytics/breakdown?{r}&by=model")).await;
     let models: Vec<&str> = by_model["groups"]
         .as_array()
         .unwrap()
@@ -183,17 +222,17 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
         .collect();
     assert_eq!(models, ["claude-sonnet", "haiku"]);
 
-    let errors = get(&app, tok, &format!("/api/v1/analytics/errors?{r}")).await;
+    let errors = get(app, tok, &format!("/api/v1/analytics/errors?{r}")).await;
     assert_eq!(errors["by_type"], json!([{"error_type": "timeout", "errors": 1}]));
     let none = get(
-        &app,
+        app,
         tok,
         &format!("/api/v1/analytics/errors?{r}&organization={}", Uuid::now_v7()),
     )
     .await;
     assert_eq!(none["by_type"], json!([]));
 
-    let heat = get(&app, tok, &format!("/api/v1/analytics/heatmap?{r}")).await;
+    let heat = get(app, tok, &format!("/api/v1/analytics/heatmap?{r}")).await;
     let cells = heat["cells"].as_array().unwrap();
     assert_eq!(cells.len(), 168);
     let weekday = base().format("%u").to_string().parse::<usize>().unwrap() - 1;

@@ -6,9 +6,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Duration, Utc};
 use common::usage::{event, ingest, outcomes, post, tenants, with};
 use common::{problem, spawn_app};
+use omni_admin::usage::rollup::Grain;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
@@ -93,31 +94,21 @@ async fn each_event_gets_its_outcome_and_a_resend_counts_nothing_twice(pool: PgP
     // Counted once, with the right totals, in every rollup.
     let pool = &app.pool;
     assert_eq!(scalar(pool, "SELECT count(*) FROM usage_events").await, 4);
-    for table in ["usage_hourly", "usage_daily", "usage_hourly_servers"] {
-        assert_eq!(
-            scalar(pool, &format!("SELECT sum(calls)::int8 FROM {table}")).await,
-            4,
-            "{table}"
-        );
-        assert_eq!(
-            scalar(pool, &format!("SELECT sum(errors)::int8 FROM {table}")).await,
-            1,
-            "{table}"
-        );
-        assert_eq!(
-            scalar(pool, &format!("SELECT sum(cost_micros)::int8 FROM {table}")).await,
-            4 * 4200,
-            "{table}"
-        );
+    for g in Grain::HOURLY {
+        let sum = |column: &str| format!("SELECT sum({column})::int8 FROM usage_hourly WHERE grain = {}", g.0);
+        assert_eq!(scalar(pool, &sum("calls")).await, 4, "{g:?}");
+        assert_eq!(scalar(pool, &sum("errors")).await, 1, "{g:?}");
+        assert_eq!(scalar(pool, &sum("cost_micros")).await, 4 * 4200, "{g:?}");
     }
     assert_eq!(
         scalar(
             pool,
-            "SELECT sum(errors)::int8 FROM usage_hourly_errors WHERE error_type = 'timeout'"
+            "SELECT sum(errors)::int8 FROM usage_hourly_errors WHERE grain = 0 AND error_type = 'timeout'"
         )
         .await,
         1
     );
+    check_rollups(pool).await;
 
     // Every refused event is a dead letter, with its reason.
     let letters: Value = app
@@ -144,7 +135,10 @@ async fn each_event_gets_its_outcome_and_a_resend_counts_nothing_twice(pool: PgP
     expected_again[..4].iter_mut().for_each(|e| *e = "duplicate".into());
     assert_eq!(outcomes(&again), expected_again);
     assert_eq!(scalar(pool, "SELECT count(*) FROM usage_events").await, 4);
-    assert_eq!(scalar(pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 4);
+    assert_eq!(
+        scalar(pool, "SELECT sum(calls)::int8 FROM usage_hourly WHERE grain = 0").await,
+        4
+    );
     // The one without a readable id cannot be matched to its letter: it gets another.
     assert_eq!(scalar(pool, "SELECT count(*) FROM usage_dead_letters").await, 14);
     assert_eq!(
@@ -203,6 +197,25 @@ async fn batches_are_bounded_and_need_events_write(pool: PgPool) {
     .await;
     let hub = created["secret"].as_str().unwrap();
     assert_eq!(ingest(&app, hub, &[event(Utc::now())]).await["accepted"], 1);
+    // Replaying or discarding refused events is an admin's decision: not the hub's.
+    let res = app
+        .send_as(
+            "POST",
+            "/api/v1/events/dead-letters/replay",
+            hub,
+            Some(json!({"reason": "unknown_user"})),
+        )
+        .await;
+    assert_eq!(problem(res, 403).await["missing_permission"], "events:manage");
+    let res = app
+        .send_as(
+            "DELETE",
+            &format!("/api/v1/events/dead-letters/{}", Uuid::now_v7()),
+            hub,
+            None,
+        )
+        .await;
+    assert_eq!(problem(res, 403).await["missing_permission"], "events:manage");
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -287,7 +300,10 @@ async fn refused_events_replay_once_the_cause_is_fixed(pool: PgPool) {
     )
     .await;
     assert_eq!(replay["accepted"], 1);
-    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 3);
+    assert_eq!(
+        scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly WHERE grain = 0").await,
+        3
+    );
     assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_dead_letters").await, 0);
     // Replaying again finds nothing; replaying needs a selection.
     let replay = post(
@@ -377,16 +393,48 @@ async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
             rest = &rest[n..];
         }
         batches.push(resent);
-        let answers = futures::future::join_all(batches.iter().map(|b| ingest(&app, &t.token, b))).await;
+        // Days are sealed while the batches go in: a day's daily rows hold all of its
+        // hours or the day is dirty, never half a batch.
+        let (answers, sealed) = tokio::join!(
+            futures::future::join_all(batches.iter().map(|b| ingest(&app, &t.token, b))),
+            async {
+                let mut sealed = 0;
+                for _ in 0..5 {
+                    sealed += omni_admin::usage::days::seal(&app.pool).await.unwrap();
+                    tokio::task::yield_now().await;
+                }
+                sealed
+            }
+        );
         let accepted: i64 = answers.iter().map(|a| a["accepted"].as_i64().unwrap()).sum();
         assert_eq!(accepted, 600, "seed {seed}");
+        if seed == 1 {
+            assert!(sealed > 0);
+        }
+        check_rollups(&app.pool).await;
     }
     let total = scalar(&app.pool, "SELECT count(*) FROM usage_events").await;
     assert_eq!(total, 1800);
+    // A late event for a sealed day makes it dirty until it is sealed again.
+    omni_admin::usage::days::seal(&app.pool).await.unwrap();
+    let late = event(now - Duration::days(2));
+    assert_eq!(ingest(&app, &t.token, &[late]).await["accepted"], 1);
+    assert_eq!(
+        scalar(&app.pool, "SELECT count(*) FROM usage_days WHERE dirty").await,
+        1
+    );
+    check_rollups(&app.pool).await;
+    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap(), 1);
+    assert_eq!(
+        scalar(&app.pool, "SELECT count(*) FROM usage_days WHERE dirty").await,
+        0
+    );
     check_rollups(&app.pool).await;
 }
 
-/// Each rollup, row by row, against the same sums computed from `usage_events`.
+/// Each rollup, grain by grain and row by row, against the same sums computed from
+/// `usage_events`: every hourly grain, the daily grains of the clean sealed days, the
+/// histograms bucket by bucket and the errors by type.
 pub async fn check_rollups(pool: &PgPool) {
     #[derive(sqlx::FromRow, Debug, PartialEq)]
     struct Row {
@@ -398,81 +446,138 @@ pub async fn check_rollups(pool: &PgPool) {
         cached_tokens: i64,
         cost_micros: i64,
         latency_ms_sum: i64,
+        latency: Vec<i64>,
     }
-    let measures = "sum(calls)::int8 AS calls, sum(errors)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
+    let buckets = omni_admin::usage::histogram::BUCKETS;
+    let measures = format!(
+        "sum(calls)::int8 AS calls, sum(errors)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
         sum(output_tokens)::int8 AS output_tokens, sum(cached_tokens)::int8 AS cached_tokens,
-        sum(cost_micros)::int8 AS cost_micros, sum(latency_ms_sum)::int8 AS latency_ms_sum";
+        sum(cost_micros)::int8 AS cost_micros, sum(latency_ms_sum)::int8 AS latency_ms_sum,
+        ARRAY[{}]::int8[] AS latency",
+        (1..=buckets)
+            .map(|i| format!("sum(latency[{i}])"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let raw = "count(*)::int8 AS calls, count(error_type)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
         sum(output_tokens)::int8 AS output_tokens, sum(cached_tokens)::int8 AS cached_tokens,
         sum(cost_micros)::int8 AS cost_micros, sum(latency_ms)::int8 AS latency_ms_sum";
-    let views = [
-        (
-            "usage_hourly",
-            "hour",
-            "date_trunc('hour', occurred_at)",
-            "concat_ws('|', {t}, organization_id, hub_user_id, mcp_server_id, tool, model)",
-        ),
-        (
-            "usage_daily",
-            "day",
-            "date_trunc('day', occurred_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'",
-            "concat_ws('|', {t}, organization_id, hub_user_id, mcp_server_id, tool, model)",
-        ),
-        (
-            "usage_hourly_servers",
-            "hour",
-            "date_trunc('hour', occurred_at)",
-            "concat_ws('|', {t}, organization_id, mcp_server_id, tool, model)",
-        ),
-    ];
-    for (table, time, truncate, key) in views {
-        let rolled_key = key.replace("{t}", &format!("{time}::text"));
-        let raw_key = key.replace("{t}", &format!("({truncate})::text"));
+    // The grain's dimensions as they are keyed: a dimension not kept is nil or ''.
+    let key = |g: i16, time: &str| {
+        let keep = |bit: i16, column: &str, none: &str| {
+            if g & bit != 0 {
+                column.to_owned()
+            } else {
+                none.to_owned()
+            }
+        };
+        format!(
+            "concat_ws('|', ({time})::text, {}, {}, {}, {}, {})",
+            keep(
+                Grain::ORGANIZATION,
+                "organization_id",
+                "'00000000-0000-0000-0000-000000000000'::uuid"
+            ),
+            keep(
+                Grain::SERVER,
+                "mcp_server_id",
+                "'00000000-0000-0000-0000-000000000000'::uuid"
+            ),
+            keep(Grain::TOOL, "tool", "''"),
+            keep(Grain::MODEL, "model", "''"),
+            keep(
+                Grain::USER,
+                "hub_user_id",
+                "'00000000-0000-0000-0000-000000000000'::uuid"
+            ),
+        )
+    };
+    let clean_days: Vec<DateTime<Utc>> = sqlx::query_scalar("SELECT day FROM usage_days WHERE NOT dirty")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let tables = Grain::HOURLY
+        .iter()
+        .map(|g| (*g, "usage_hourly", "hour", "date_trunc('hour', occurred_at, 'UTC')"))
+        .chain(
+            Grain::DAILY
+                .iter()
+                .map(|g| (*g, "usage_daily", "day", "date_trunc('day', occurred_at, 'UTC')")),
+        );
+    for (g, table, time, truncate) in tables {
+        let days = if table == "usage_daily" {
+            Some(clean_days.clone())
+        } else {
+            None
+        };
         let rolled: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {rolled_key} AS key, {measures} FROM {table} GROUP BY 1 ORDER BY 1"
+            "SELECT {} AS key, {measures} FROM {table} WHERE grain = $1 AND ($2::timestamptz[] IS NULL OR {time} = ANY($2))
+             GROUP BY 1 ORDER BY 1",
+            key(g.0, time)
+        )))
+        .bind(g.0)
+        .bind(&days)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let events: Vec<(String, i32)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} AS key, latency_ms FROM usage_events WHERE $1::timestamptz[] IS NULL OR {truncate} = ANY($1)",
+            key(g.0, truncate)
+        )))
+        .bind(&days)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let mut histograms: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+        for (k, ms) in events {
+            histograms.entry(k).or_insert_with(|| vec![0; buckets])[omni_admin::usage::histogram::bucket(ms.into())] +=
+                1;
+        }
+        let expected: Vec<Row> =
+            sqlx::query_as::<_, (String, i64, i64, i64, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
+                "SELECT {} AS key, {raw} FROM usage_events WHERE $1::timestamptz[] IS NULL OR {truncate} = ANY($1)
+                 GROUP BY 1 ORDER BY 1",
+                key(g.0, truncate)
+            )))
+            .bind(&days)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| Row {
+                latency: histograms[&r.0].clone(),
+                key: r.0,
+                calls: r.1,
+                errors: r.2,
+                input_tokens: r.3,
+                output_tokens: r.4,
+                cached_tokens: r.5,
+                cost_micros: r.6,
+                latency_ms_sum: r.7,
+            })
+            .collect();
+        assert!(!expected.is_empty() || days.is_some(), "grain {g:?}: no events");
+        assert_eq!(rolled, expected, "{table}, grain {g:?}");
+    }
+    for g in Grain::ERRORS {
+        let error_key = |time: &str| key(g.0, time).replacen("concat_ws('|', ", "concat_ws('|', error_type, ", 1);
+        let rolled: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} AS key, sum(errors)::int8 FROM usage_hourly_errors WHERE grain = $1 GROUP BY 1 ORDER BY 1",
+            error_key("hour")
+        )))
+        .bind(g.0)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let expected: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {} AS key, count(*)::int8 FROM usage_events WHERE error_type IS NOT NULL GROUP BY 1 ORDER BY 1",
+            error_key("date_trunc('hour', occurred_at, 'UTC')")
         )))
         .fetch_all(pool)
         .await
         .unwrap();
-        let expected: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {raw_key} AS key, {raw} FROM usage_events GROUP BY 1 ORDER BY 1"
-        )))
-        .fetch_all(pool)
-        .await
-        .unwrap();
-        assert_eq!(rolled, expected, "{table}");
+        assert_eq!(rolled, expected, "errors, grain {g:?}");
     }
-    // Histograms: every row's buckets count its calls, and bucket by bucket the rows
-    // add up to the buckets of the raw latencies.
-    let bad = scalar(
-        pool,
-        "SELECT count(*) FROM usage_hourly WHERE (SELECT sum(x) FROM unnest(latency) x) <> calls",
-    )
-    .await;
-    assert_eq!(bad, 0);
-    let latencies: Vec<(DateTime<Utc>, i32)> = sqlx::query_as("SELECT occurred_at, latency_ms FROM usage_events")
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    let mut expected: BTreeMap<(DateTime<Utc>, usize), i64> = BTreeMap::new();
-    for (at, ms) in latencies {
-        let hour = at.duration_trunc(TimeDelta::hours(1)).unwrap();
-        *expected
-            .entry((hour, omni_admin::usage::histogram::bucket(ms.into())))
-            .or_default() += 1;
-    }
-    let rolled: Vec<(DateTime<Utc>, i64, i64)> = sqlx::query_as(
-        "SELECT hour, (b - 1)::int8, sum(x)::int8 FROM usage_hourly, unnest(latency) WITH ORDINALITY u(x, b)
-         GROUP BY 1, 2 HAVING sum(x) > 0 ORDER BY 1, 2",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    let rolled: BTreeMap<(DateTime<Utc>, usize), i64> =
-        rolled.into_iter().map(|(h, b, n)| ((h, b as usize), n)).collect();
-    assert_eq!(rolled, expected);
-    let errors = scalar(pool, "SELECT sum(errors)::int8 FROM usage_hourly_errors").await;
-    assert_eq!(errors, scalar(pool, "SELECT count(error_type) FROM usage_events").await);
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -487,8 +592,16 @@ async fn retention_deletes_old_raw_events_and_keeps_rollups(pool: PgPool) {
     // seconds since `now`).
     assert_eq!(deleted, 22);
     assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_events").await, 8);
-    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_hourly").await, 30);
-    assert_eq!(scalar(&app.pool, "SELECT sum(calls)::int8 FROM usage_daily").await, 30);
+    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap(), 29);
+    for g in Grain::HOURLY {
+        let sql = format!("SELECT sum(calls)::int8 FROM usage_hourly WHERE grain = {}", g.0);
+        assert_eq!(scalar(&app.pool, &sql).await, 30, "{g:?}");
+    }
+    // Every day but today is sealed, from the hourly rows (kept).
+    for g in Grain::DAILY {
+        let sql = format!("SELECT sum(calls)::int8 FROM usage_daily WHERE grain = {}", g.0);
+        assert_eq!(scalar(&app.pool, &sql).await, 29, "{g:?}");
+    }
     assert_eq!(omni_admin::usage::retention::purge(&app.pool, 7).await.unwrap(), 0);
 }
 

@@ -53,6 +53,7 @@ permissions! {
     OrgsWrite => "orgs:write", "Edit, suspend and activate organizations";
     TelemetryRead => "telemetry:read", "Read usage, cost and performance analytics";
     EventsWrite => "events:write", "Push usage events (integrators)";
+    EventsManage => "events:manage", "Replay and discard refused usage events (dead letters)";
     BillingRead => "billing:read", "Read revenue, subscriptions, invoices and payments";
     BillingWrite => "billing:write", "Enter billing data and push billing events";
     ConfigRead => "config:read", "Export and diff the hub configuration";

@@ -266,8 +266,8 @@ pub async fn impact(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<De
                   (SELECT count(*) FROM mcp_tool_changes c WHERE c.server_id = s.id AND c.status = 'pending')
                       AS "pending_tool_changes!",
                   (SELECT count(*) FROM hub_user_grants g WHERE g.server_id = s.id) AS "users_with_grants!",
-                  (SELECT coalesce(sum(u.calls), 0)::int8 FROM usage_hourly_servers u
-                   WHERE u.mcp_server_id = s.id AND u.hour >= now() - interval '30 days') AS "calls_30d!"
+                  (SELECT coalesce(sum(u.calls), 0)::int8 FROM usage_hourly u
+                   WHERE u.grain = 2 AND u.mcp_server_id = s.id AND u.hour >= now() - interval '30 days') AS "calls_30d!"
            FROM mcp_servers s WHERE s.id = $1"#,
         id
     )

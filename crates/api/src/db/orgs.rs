@@ -1,6 +1,7 @@
 //! Organizations (SPEC ORG-1, ORG-3, ORG-4). Reads share one SELECT; its counts are
 //! index lookups on `hub_users (organization_id, …)` and `mcp_servers (organization_id)`,
-//! its 30-day usage a range of `usage_daily (organization_id, day)`.
+//! its 30-day usage a range of `usage_hourly (organization_id, grain, hour)` in the
+//! organizations grain.
 
 use chrono::{DateTime, Utc};
 use omni_types::orgs::{OrgDeleteImpact, OrgRef, OrgSettings, OrgStatus, OrgStatusChange, Organization, Plan};
@@ -19,8 +20,9 @@ const SELECT: &str = "SELECT o.id, o.name, o.slug, o.plan, o.status, o.status_re
     FROM organizations o
     CROSS JOIN LATERAL (
         SELECT coalesce(sum(d.calls), 0)::int8 AS calls_30d, coalesce(sum(d.cost_micros), 0)::int8 AS cost_30d_micros
-        FROM usage_daily d
-        WHERE d.organization_id = o.id AND d.day >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '29 days'
+        FROM usage_hourly d
+        WHERE d.grain = 1 AND d.organization_id = o.id
+          AND d.hour >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' - interval '29 days'
     ) AS usage";
 
 #[derive(sqlx::FromRow)]

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::usage::histogram::BUCKETS;
 use crate::usage::ingest::Accepted;
-use crate::usage::rollup::{ErrorKey, FullKey, ServerKey, Totals};
+use crate::usage::rollup::{ErrorKey, Grain, Key, Totals};
 
 #[derive(Debug, Clone)]
 pub struct OrgFacts {
@@ -182,9 +182,8 @@ struct Measures {
 }
 
 impl Measures {
-    fn of<'a>(rows: impl ExactSizeIterator<Item = &'a Totals>) -> Measures {
-        let n = rows.len();
-        let mut m = Measures {
+    fn with_capacity(n: usize) -> Measures {
+        Measures {
             calls: Vec::with_capacity(n),
             errors: Vec::with_capacity(n),
             input_tokens: Vec::with_capacity(n),
@@ -193,145 +192,228 @@ impl Measures {
             cost_micros: Vec::with_capacity(n),
             latency_ms_sum: Vec::with_capacity(n),
             latency: Vec::with_capacity(n * BUCKETS),
-        };
-        for t in rows {
-            m.calls.push(t.calls);
-            m.errors.push(t.errors);
-            m.input_tokens.push(t.input_tokens);
-            m.output_tokens.push(t.output_tokens);
-            m.cached_tokens.push(t.cached_tokens);
-            m.cost_micros.push(t.cost_micros);
-            m.latency_ms_sum.push(t.latency_ms_sum);
-            // A rollup row counts at most a batch of calls per bucket: fits an i32.
-            m.latency.extend(t.latency.iter().map(|&c| c as i32));
         }
-        m
+    }
+
+    fn push(&mut self, t: &Totals) {
+        self.calls.push(t.calls);
+        self.errors.push(t.errors);
+        self.input_tokens.push(t.input_tokens);
+        self.output_tokens.push(t.output_tokens);
+        self.cached_tokens.push(t.cached_tokens);
+        self.cost_micros.push(t.cost_micros);
+        self.latency_ms_sum.push(t.latency_ms_sum);
+        // An hourly row counts at most an hour of calls per bucket: fits an i32.
+        self.latency.extend(t.latency.iter().map(|&c| c as i32));
     }
 }
 
-/// The measure columns of an upsert: added to what the row holds (the histogram bucket
-/// by bucket, written out: a function over `unnest` costs twice as much per row).
-fn add_measures() -> String {
-    format!(
-        "calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
-         input_tokens = t.input_tokens + EXCLUDED.input_tokens, output_tokens = t.output_tokens + EXCLUDED.output_tokens,
-         cached_tokens = t.cached_tokens + EXCLUDED.cached_tokens, cost_micros = t.cost_micros + EXCLUDED.cost_micros,
-         latency_ms_sum = t.latency_ms_sum + EXCLUDED.latency_ms_sum, latency = {}",
+/// Adds rows of every grain to `usage_hourly`, in the order given (one statement: the
+/// rows are locked in that order, the same in every batch).
+pub async fn upsert_hourly(db: impl PgExecutor<'_>, grains: &[(Grain, BTreeMap<Key, Totals>)]) -> sqlx::Result<()> {
+    let n: usize = grains.iter().map(|(_, rows)| rows.len()).sum();
+    if n == 0 {
+        return Ok(());
+    }
+    let mut grain = Vec::with_capacity(n);
+    let (mut hour, mut org, mut server, mut tool, mut model, mut user) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let mut m = Measures::with_capacity(n);
+    for (g, rows) in grains {
+        for (k, t) in rows {
+            grain.push(g.0);
+            hour.push(k.0);
+            org.push(k.1);
+            server.push(k.2);
+            tool.push(k.3.as_str());
+            model.push(k.4.as_str());
+            user.push(k.5);
+            m.push(t);
+        }
+    }
+    // The histogram added bucket by bucket, written out: a function over `unnest` costs
+    // twice as much per row.
+    let sql = format!(
+        "INSERT INTO usage_hourly AS t (grain, hour, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
+                                       errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
+                                       latency)
+         SELECT k.g, k.t, k.o, k.s, k.tool, k.model, k.u, k.calls, k.errors, k.i, k.out, k.c, k.cost, k.lat,
+                ($15::int4[])[(k.n - 1) * {BUCKETS} + 1 : k.n * {BUCKETS}]
+         FROM unnest($1::int2[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::uuid[],
+                     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[])
+              WITH ORDINALITY AS k (g, t, o, s, tool, model, u, calls, errors, i, out, c, cost, lat, n)
+         ON CONFLICT (grain, hour, organization_id, mcp_server_id, tool, model, hub_user_id) DO UPDATE SET
+             calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
+             input_tokens = t.input_tokens + EXCLUDED.input_tokens,
+             output_tokens = t.output_tokens + EXCLUDED.output_tokens,
+             cached_tokens = t.cached_tokens + EXCLUDED.cached_tokens, cost_micros = t.cost_micros + EXCLUDED.cost_micros,
+             latency_ms_sum = t.latency_ms_sum + EXCLUDED.latency_ms_sum, latency = {}",
         crate::usage::histogram::add_arrays("t.latency", "EXCLUDED.latency")
-    )
+    );
+    // The SQL is ours: a constant but for the bucket count; values bound.
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(grain)
+        .bind(hour)
+        .bind(org)
+        .bind(server)
+        .bind(tool)
+        .bind(model)
+        .bind(user)
+        .bind(m.calls)
+        .bind(m.errors)
+        .bind(m.input_tokens)
+        .bind(m.output_tokens)
+        .bind(m.cached_tokens)
+        .bind(m.cost_micros)
+        .bind(m.latency_ms_sum)
+        .bind(m.latency)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
-/// The two rollups keyed by every dimension.
-#[derive(Debug, Clone, Copy)]
-pub enum FullRollup {
-    Hourly,
-    Daily,
-}
-
-pub async fn upsert_full(
-    db: impl PgExecutor<'_>,
-    rollup: FullRollup,
-    rows: &BTreeMap<FullKey, Totals>,
-) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let (table, time) = match rollup {
-        FullRollup::Hourly => ("usage_hourly", "hour"),
-        FullRollup::Daily => ("usage_daily", "day"),
+pub async fn upsert_errors(db: impl PgExecutor<'_>, grains: &[(Grain, BTreeMap<ErrorKey, i64>)]) -> sqlx::Result<()> {
+    let rows = || {
+        grains
+            .iter()
+            .flat_map(|(g, rows)| rows.iter().map(move |(k, n)| (*g, k, *n)))
     };
-    let m = Measures::of(rows.values());
-    let add = add_measures();
-    let sql = format!(
-        "INSERT INTO {table} AS t ({time}, organization_id, hub_user_id, mcp_server_id, tool, model, calls, errors,
-                                 input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum, latency)
-         SELECT k.t, k.o, k.u, k.s, k.tool, k.model, k.calls, k.errors, k.i, k.out, k.c, k.cost, k.lat,
-                ($14::int4[])[(k.n - 1) * {BUCKETS} + 1 : k.n * {BUCKETS}]
-         FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int8[],
-                     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[])
-              WITH ORDINALITY AS k (t, o, u, s, tool, model, calls, errors, i, out, c, cost, lat, n)
-         ON CONFLICT ({time}, organization_id, hub_user_id, mcp_server_id, tool, model) DO UPDATE SET {add}"
-    );
-    let keys = rows.keys();
-    // The SQL is ours: table and column names from constants, values bound.
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(keys.clone().map(|k| k.0).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.1).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.2).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.3).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.4.as_str()).collect::<Vec<_>>())
-        .bind(keys.map(|k| k.5.as_str()).collect::<Vec<_>>())
-        .bind(m.calls)
-        .bind(m.errors)
-        .bind(m.input_tokens)
-        .bind(m.output_tokens)
-        .bind(m.cached_tokens)
-        .bind(m.cost_micros)
-        .bind(m.latency_ms_sum)
-        .bind(m.latency)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn upsert_servers(db: impl PgExecutor<'_>, rows: &BTreeMap<ServerKey, Totals>) -> sqlx::Result<()> {
-    if rows.is_empty() {
+    if rows().next().is_none() {
         return Ok(());
     }
-    let m = Measures::of(rows.values());
-    let add = add_measures();
-    let sql = format!(
-        "INSERT INTO usage_hourly_servers AS t (hour, organization_id, mcp_server_id, tool, model, calls, errors,
-                                 input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum, latency)
-         SELECT k.t, k.o, k.s, k.tool, k.model, k.calls, k.errors, k.i, k.out, k.c, k.cost, k.lat,
-                ($13::int4[])[(k.n - 1) * {BUCKETS} + 1 : k.n * {BUCKETS}]
-         FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int8[],
-                     $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[])
-              WITH ORDINALITY AS k (t, o, s, tool, model, calls, errors, i, out, c, cost, lat, n)
-         ON CONFLICT (hour, organization_id, mcp_server_id, tool, model) DO UPDATE SET {add}"
-    );
-    let keys = rows.keys();
-    // The SQL is ours: table and column names from constants, values bound.
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(keys.clone().map(|k| k.0).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.1).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.2).collect::<Vec<_>>())
-        .bind(keys.clone().map(|k| k.3.as_str()).collect::<Vec<_>>())
-        .bind(keys.map(|k| k.4.as_str()).collect::<Vec<_>>())
-        .bind(m.calls)
-        .bind(m.errors)
-        .bind(m.input_tokens)
-        .bind(m.output_tokens)
-        .bind(m.cached_tokens)
-        .bind(m.cost_micros)
-        .bind(m.latency_ms_sum)
-        .bind(m.latency)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
-pub async fn upsert_errors(db: impl PgExecutor<'_>, rows: &BTreeMap<ErrorKey, i64>) -> sqlx::Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let keys = rows.keys();
     sqlx::query!(
-        r#"INSERT INTO usage_hourly_errors AS t (hour, organization_id, hub_user_id, mcp_server_id, tool, error_type, errors)
-           SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::int8[])
-           ON CONFLICT (hour, organization_id, hub_user_id, mcp_server_id, tool, error_type)
+        r#"INSERT INTO usage_hourly_errors AS t (grain, hour, organization_id, mcp_server_id, tool, hub_user_id,
+                                                error_type, errors)
+           SELECT * FROM unnest($1::int2[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::uuid[],
+                                $7::text[], $8::int8[])
+           ON CONFLICT (grain, hour, organization_id, mcp_server_id, tool, hub_user_id, error_type)
            DO UPDATE SET errors = t.errors + EXCLUDED.errors"#,
-        &keys.clone().map(|k| k.0).collect::<Vec<_>>(),
-        &keys.clone().map(|k| k.1).collect::<Vec<_>>(),
-        &keys.clone().map(|k| k.2).collect::<Vec<_>>(),
-        &keys.clone().map(|k| k.3).collect::<Vec<_>>(),
-        &keys.clone().map(|k| k.4.clone()).collect::<Vec<_>>(),
-        &keys.map(|k| k.5.clone()).collect::<Vec<_>>(),
-        &rows.values().copied().collect::<Vec<_>>(),
+        &rows().map(|(g, _, _)| g.0).collect::<Vec<_>>(),
+        &rows().map(|(_, k, _)| k.0).collect::<Vec<_>>(),
+        &rows().map(|(_, k, _)| k.1).collect::<Vec<_>>(),
+        &rows().map(|(_, k, _)| k.2).collect::<Vec<_>>(),
+        &rows().map(|(_, k, _)| k.3.clone()).collect::<Vec<_>>(),
+        &rows().map(|(_, k, _)| k.4).collect::<Vec<_>>(),
+        &rows().map(|(_, k, _)| k.5.clone()).collect::<Vec<_>>(),
+        &rows().map(|(_, _, n)| n).collect::<Vec<_>>(),
     )
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// The advisory lock of a UTC day's rollups: ingestion holds it shared until COMMIT,
+/// the sealing job exclusively while it sums the day.
+fn day_lock(day: DateTime<Utc>) -> i64 {
+    crate::jobs::locks::USAGE_DAYS + day.timestamp().div_euclid(86_400)
+}
+
+/// Holds the days a batch adds to (shared, until COMMIT) and marks the sealed ones
+/// dirty: their daily rows no longer hold everything.
+pub async fn hold_days(conn: &mut PgConnection, days: &[DateTime<Utc>]) -> sqlx::Result<()> {
+    let locks: Vec<i64> = days.iter().map(|&d| day_lock(d)).collect();
+    sqlx::query!(
+        "SELECT pg_advisory_xact_lock_shared(k) FROM unnest($1::int8[]) AS k ORDER BY k",
+        &locks
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE usage_days SET dirty = true WHERE day = ANY($1) AND NOT dirty",
+        days
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Days before `before` with usage that are not sealed, or sealed and dirty.
+pub async fn days_to_seal(db: impl PgExecutor<'_>, before: DateTime<Utc>) -> sqlx::Result<Vec<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        r#"SELECT date_trunc('day', hour, 'UTC') AS "day!" FROM usage_hourly WHERE grain = 0 AND hour < $1
+           EXCEPT SELECT day FROM usage_days WHERE NOT dirty
+           ORDER BY 1"#,
+        before
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Sums a day's hourly rows of the daily grains into `usage_daily` (replacing what it
+/// held) and marks the day sealed, holding the day's lock: no batch adds to the day
+/// meanwhile.
+pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", day_lock(day))
+        .fetch_one(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM usage_daily WHERE day = $1", day)
+        .execute(&mut *conn)
+        .await?;
+    let histogram = (1..=BUCKETS)
+        .map(|i| format!("sum(latency[{i}])"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for g in Grain::DAILY {
+        // From the smallest hourly grain keeping the daily grain's dimensions; the
+        // others summed over.
+        let source = Grain::smallest(&Grain::HOURLY, g.0);
+        let nil = "'00000000-0000-0000-0000-000000000000'::uuid";
+        let dim = |bit: i16, column: &'static str, none: &'static str| if g.keeps(bit) { column } else { none };
+        let dims = [
+            dim(Grain::ORGANIZATION, "organization_id", nil),
+            dim(Grain::SERVER, "mcp_server_id", nil),
+            dim(Grain::TOOL, "tool", "''"),
+            dim(Grain::MODEL, "model", "''"),
+            dim(Grain::USER, "hub_user_id", nil),
+        ]
+        .join(", ");
+        let sql = format!(
+            "INSERT INTO usage_daily (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
+                                      errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
+                                      latency)
+             SELECT {grain}, $1, {dims}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
+                    sum(cached_tokens), sum(cost_micros), sum(latency_ms_sum), ARRAY[{histogram}]
+             FROM usage_hourly
+             WHERE grain = {source} AND hour >= $1 AND hour < $1 + interval '1 day'
+             GROUP BY 3, 4, 5, 6, 7",
+            grain = g.0,
+            source = source.0,
+        );
+        // The SQL is ours: constants (grains, columns, the bucket count); values bound.
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(day)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sqlx::query!(
+        "INSERT INTO usage_days (day) VALUES ($1)
+         ON CONFLICT (day) DO UPDATE SET dirty = false, sealed_at = now()",
+        day
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The sealed days in `[from, to)` whose daily rows hold everything.
+pub async fn clean_days(
+    db: impl PgExecutor<'_>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<Vec<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        "SELECT day FROM usage_days WHERE day >= $1 AND day < $2 AND NOT dirty ORDER BY day",
+        from,
+        to
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// A refused event to keep.

@@ -3,7 +3,7 @@
 //! dashboard; `--events N` generates N of them for benchmarks.
 //!
 //! Raw events go in with COPY; the rollups are computed from the same events by the
-//! ingest code (`usage::rollup::Deltas`), day by day, and added with its upserts: the
+//! ingest code (`usage::rollup::apply`), day by day, and the days sealed after: the
 //! numbers are the ones ingestion would have produced.
 
 use std::fmt::Write as _;
@@ -16,11 +16,11 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::db::audit::{self, Actor, Entry};
-use crate::db::usage::{self as usage_db, FullRollup, Price};
+use crate::db::usage::{self as usage_db, Price};
 use crate::db::{hub_users as user_db, mcp_servers};
 use crate::http::client::ClientMeta;
 use crate::usage::ingest::Accepted;
-use crate::usage::rollup::Deltas;
+use crate::usage::{days, rollup};
 use omni_types::hub_users::HubRole;
 use omni_types::mcp::Transport;
 
@@ -101,7 +101,7 @@ struct Caller {
 /// Adds `events` demo events (default [`DEFAULT_EVENTS`], only while there is no usage
 /// yet); returns how many were added (`None`: usage exists, nothing done).
 pub async fn seed_usage(pool: &PgPool, events: Option<u64>) -> anyhow::Result<Option<u64>> {
-    let has_usage: bool = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM usage_hourly) AS "x!""#)
+    let has_usage: bool = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM usage_hourly WHERE grain = 0) AS "x!""#)
         .fetch_one(pool)
         .await?;
     if has_usage && events.is_none() {
@@ -140,6 +140,7 @@ pub async fn seed_usage(pool: &PgPool, events: Option<u64>) -> anyhow::Result<Op
             written += store_day(pool, &mut day).await?;
         }
     }
+    days::seal(pool).await?;
     let entry = Entry {
         actor: Actor::System {
             label: "seed-demo".into(),
@@ -263,12 +264,8 @@ async fn store_day(pool: &PgPool, day: &mut Vec<Accepted>) -> anyhow::Result<u64
     copy.send(text.as_bytes()).await?;
     let rows = copy.finish().await?;
     let refs: Vec<&Accepted> = day.iter().collect();
-    let d = Deltas::of(&refs);
-    // In ingestion's order (`rollup::apply`), so it can run beside live ingestion.
-    usage_db::upsert_full(&mut *tx, FullRollup::Hourly, &d.hourly).await?;
-    usage_db::upsert_errors(&mut *tx, &d.errors).await?;
-    usage_db::upsert_full(&mut *tx, FullRollup::Daily, &d.daily).await?;
-    usage_db::upsert_servers(&mut *tx, &d.servers).await?;
+    // Ingestion's own rollup code: the same rows, the same lock order.
+    rollup::apply(&mut tx, &refs).await?;
     tx.commit().await?;
     day.clear();
     Ok(rows)

@@ -184,7 +184,8 @@ async fn activity(state: &AppState, organization: Option<Uuid>, with_audit: bool
     // Raw events have a block-range index only: find the latest hour with calls in the
     // rollup (a B-tree), then read raw events from the hour before it on.
     let latest = sqlx::query_scalar!(
-        "SELECT max(hour) FROM usage_hourly_servers WHERE hour <= now() AND ($1::uuid IS NULL OR organization_id = $1)",
+        "SELECT max(hour) FROM usage_hourly
+         WHERE grain = 1 AND hour <= now() AND ($1::uuid IS NULL OR organization_id = $1)",
         organization
     )
     .fetch_one(&state.db)

@@ -1,6 +1,8 @@
 //! Usage events and analytics (SPEC ANA-1..5): ingestion, the rollups kept on ingest,
-//! the latency histogram they share, and the retention of raw events.
+//! the days they are sealed by, the latency histogram they share, and the retention of
+//! raw events.
 
+pub mod days;
 pub mod histogram;
 pub mod ingest;
 pub mod query;
