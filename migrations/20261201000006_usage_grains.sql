@@ -67,10 +67,10 @@ ALTER TABLE usage_daily RENAME COLUMN hour TO day;
 -- A day can count more calls in a bucket than an int4 holds.
 ALTER TABLE usage_daily ALTER COLUMN latency TYPE bigint[];
 ALTER TABLE usage_daily ADD PRIMARY KEY (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id);
-CREATE INDEX usage_daily_user ON usage_daily (hub_user_id, grain, day) WHERE grain IN (17, 23);
+CREATE INDEX usage_daily_user ON usage_daily (hub_user_id, grain, day) WHERE grain IN (17, 19, 23);
 CREATE INDEX usage_daily_org ON usage_daily (organization_id, grain, day);
 -- Written by the sealing job only: indexes here cost ingestion nothing.
-CREATE INDEX usage_daily_server ON usage_daily (mcp_server_id, grain, day) WHERE grain IN (15, 23);
+CREATE INDEX usage_daily_server ON usage_daily (mcp_server_id, grain, day) WHERE grain IN (15, 19, 23);
 CREATE INDEX usage_daily_tool ON usage_daily (tool, grain, day) WHERE grain IN (15, 23);
 
 CREATE TABLE usage_days (
@@ -94,7 +94,7 @@ CREATE TABLE usage_hourly_errors (
 CREATE INDEX usage_hourly_errors_user ON usage_hourly_errors (hub_user_id, grain, hour) WHERE grain IN (17, 23);
 
 -- The previous rows, summed into every grain usage::rollup::Grain::HOURLY lists
--- (0, 1, 2, 6, 15, 17, 31) and usage::rollup::Grain::ERRORS (0, 1, 2, 6, 17, 23).
+-- (0, 1, 2, 6, 8, 15, 17, 31) and usage::rollup::Grain::ERRORS (0, 1, 2, 6, 17, 23).
 INSERT INTO usage_hourly
 SELECT g,
        hour,
@@ -108,7 +108,7 @@ SELECT g,
        (SELECT array_agg(s ORDER BY b) FROM (
             SELECT b, sum(x)::int4 AS s FROM unnest(array_agg(latency)) WITH ORDINALITY AS a (x, n),
                    LATERAL (SELECT (n - 1) % usage_latency_buckets() AS b) bb GROUP BY b) per_bucket)
-FROM usage_hourly_v1, unnest(ARRAY[0, 1, 2, 6, 15, 17, 31]) AS grains (g)
+FROM usage_hourly_v1, unnest(ARRAY[0, 1, 2, 6, 8, 15, 17, 31]) AS grains (g)
 GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
 INSERT INTO usage_hourly_errors

@@ -4,7 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 : "${OMNI_E2E_SERVER_URL:?set by make test: the PostgreSQL server URL}"
-export DATABASE_URL=$("$root/scripts/ensure-database.sh" "$OMNI_E2E_SERVER_URL" omni_admin_e2e --fresh)
+# A run beside another (its own ports) names its own database.
+export DATABASE_URL=$("$root/scripts/ensure-database.sh" "$OMNI_E2E_SERVER_URL" "${OMNI_E2E_DATABASE:-omni_admin_e2e}" --fresh)
 export OMNI_PORT=${OMNI_E2E_PORT:-18181}
 export OMNI_STATIC_DIR="$root/frontend/dist"
 export OMNI_BOOTSTRAP_ADMIN_EMAIL=${OMNI_E2E_EMAIL:-e2e-owner@example.com}

@@ -178,7 +178,8 @@ struct Measures {
     cached_tokens: Vec<i64>,
     cost_micros: Vec<i64>,
     latency_ms_sum: Vec<i64>,
-    latency: Vec<i32>,
+    /// One array per bucket: `latency[b][row]`.
+    latency: Vec<Vec<i32>>,
 }
 
 impl Measures {
@@ -191,7 +192,7 @@ impl Measures {
             cached_tokens: Vec::with_capacity(n),
             cost_micros: Vec::with_capacity(n),
             latency_ms_sum: Vec::with_capacity(n),
-            latency: Vec::with_capacity(n * BUCKETS),
+            latency: (0..BUCKETS).map(|_| Vec::with_capacity(n)).collect(),
         }
     }
 
@@ -204,7 +205,9 @@ impl Measures {
         self.cost_micros.push(t.cost_micros);
         self.latency_ms_sum.push(t.latency_ms_sum);
         // An hourly row counts at most an hour of calls per bucket: fits an i32.
-        self.latency.extend(t.latency.iter().map(|&c| c as i32));
+        for (bucket, &count) in self.latency.iter_mut().zip(&t.latency) {
+            bucket.push(count as i32);
+        }
     }
 }
 
@@ -237,27 +240,33 @@ pub async fn upsert_hourly(db: impl PgExecutor<'_>, grains: &[(Grain, BTreeMap<K
             m.push(t);
         }
     }
-    // The histogram added bucket by bucket, written out: a function over `unnest` costs
-    // twice as much per row.
+    // The histogram goes in as one array per bucket (a slice of one long array per row
+    // made the statement quadratic: each slice copied the whole parameter) and is added
+    // bucket by bucket, written out (a function over `unnest` costs twice as much).
+    let buckets = |f: &dyn Fn(usize) -> String| (0..BUCKETS).map(f).collect::<Vec<_>>().join(", ");
     let sql = format!(
         "INSERT INTO usage_hourly AS t (grain, hour, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
                                        errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
                                        latency)
          SELECT k.g, k.t, k.o, k.s, k.tool, k.model, k.u, k.calls, k.errors, k.i, k.out, k.c, k.cost, k.lat,
-                ($15::int4[])[(k.n - 1) * {BUCKETS} + 1 : k.n * {BUCKETS}]
+                ARRAY[{histogram}]
          FROM unnest($1::int2[], $2::timestamptz[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::uuid[],
-                     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[])
-              WITH ORDINALITY AS k (g, t, o, s, tool, model, u, calls, errors, i, out, c, cost, lat, n)
+                     $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[],
+                     {bucket_params})
+              AS k (g, t, o, s, tool, model, u, calls, errors, i, out, c, cost, lat, {bucket_names})
          ON CONFLICT (grain, hour, organization_id, mcp_server_id, tool, model, hub_user_id) DO UPDATE SET
              calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
              input_tokens = t.input_tokens + EXCLUDED.input_tokens,
              output_tokens = t.output_tokens + EXCLUDED.output_tokens,
              cached_tokens = t.cached_tokens + EXCLUDED.cached_tokens, cost_micros = t.cost_micros + EXCLUDED.cost_micros,
-             latency_ms_sum = t.latency_ms_sum + EXCLUDED.latency_ms_sum, latency = {}",
-        crate::usage::histogram::add_arrays("t.latency", "EXCLUDED.latency")
+             latency_ms_sum = t.latency_ms_sum + EXCLUDED.latency_ms_sum, latency = {add}",
+        histogram = buckets(&|b| format!("k.b{b}")),
+        bucket_params = buckets(&|b| format!("${}::int4[]", 15 + b)),
+        bucket_names = buckets(&|b| format!("b{b}")),
+        add = crate::usage::histogram::add_arrays("t.latency", "EXCLUDED.latency"),
     );
     // The SQL is ours: a constant but for the bucket count; values bound.
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(grain)
         .bind(hour)
         .bind(org)
@@ -271,10 +280,9 @@ pub async fn upsert_hourly(db: impl PgExecutor<'_>, grains: &[(Grain, BTreeMap<K
         .bind(m.output_tokens)
         .bind(m.cached_tokens)
         .bind(m.cost_micros)
-        .bind(m.latency_ms_sum)
-        .bind(m.latency)
-        .execute(db)
-        .await?;
+        .bind(m.latency_ms_sum);
+    let query = m.latency.into_iter().fold(query, |q, bucket| q.bind(bucket));
+    query.execute(db).await?;
     Ok(())
 }
 

@@ -31,22 +31,26 @@ impl Grain {
 
     /// Hourly grains, widest first. Ingestion upserts them in this order, so the rows
     /// every batch hits (the small grains) are locked last, for the shortest time.
-    pub const HOURLY: [Grain; 7] = [
+    /// The first three are the wide ones (`daily`).
+    pub const HOURLY: [Grain; 8] = [
         Grain(Self::ORGANIZATION | Self::SERVER | Self::TOOL | Self::MODEL | Self::USER),
         Grain(Self::ORGANIZATION | Self::USER),
         Grain(Self::ORGANIZATION | Self::SERVER | Self::TOOL | Self::MODEL),
         Grain(Self::SERVER | Self::TOOL),
         Grain(Self::ORGANIZATION),
         Grain(Self::SERVER),
+        Grain(Self::MODEL),
         Grain(0),
     ];
 
     /// The grains summed by sealed UTC day (`usage::days`), widest first: the wide ones,
     /// whose 30 days of hours would be hundreds of thousands of rows. A daily grain is
     /// summed from the smallest hourly grain keeping its dimensions, so it costs
-    /// ingestion nothing: users by server and tool (from the base) exist only by day.
-    pub const DAILY: [Grain; 3] = [
+    /// ingestion nothing: users by server, and by server and tool (from the base), exist
+    /// only by day.
+    pub const DAILY: [Grain; 4] = [
         Grain(Self::ORGANIZATION | Self::SERVER | Self::TOOL | Self::USER),
+        Grain(Self::ORGANIZATION | Self::SERVER | Self::USER),
         Grain(Self::ORGANIZATION | Self::USER),
         Grain(Self::ORGANIZATION | Self::SERVER | Self::TOOL | Self::MODEL),
     ];
@@ -80,7 +84,7 @@ impl Grain {
     /// wide one (a small grain's 30 days of hours are a few thousand rows anyway).
     pub fn daily(dims: i16) -> Option<Grain> {
         let hourly = Self::smallest(&Self::HOURLY, dims);
-        if hourly.0 & (Self::USER | Self::MODEL) == 0 {
+        if !Self::HOURLY[..3].contains(&hourly) {
             return None;
         }
         Self::DAILY.iter().rev().find(|g| g.keeps(dims)).copied()
@@ -229,7 +233,8 @@ mod tests {
         assert_eq!(g(Grain::ORGANIZATION), 1);
         assert_eq!(g(Grain::SERVER | Grain::TOOL), 6);
         assert_eq!(g(Grain::ORGANIZATION | Grain::SERVER), 15);
-        assert_eq!(g(Grain::MODEL), 15);
+        assert_eq!(g(Grain::MODEL), 8);
+        assert_eq!(g(Grain::MODEL | Grain::ORGANIZATION), 15);
         assert_eq!(g(Grain::USER), 17);
         assert_eq!(g(Grain::USER | Grain::SERVER), 31);
         assert_eq!(Grain::smallest(&Grain::ERRORS, Grain::ORGANIZATION | Grain::TOOL).0, 23);
@@ -238,7 +243,9 @@ mod tests {
         assert_eq!(Grain::daily(Grain::SERVER | Grain::TOOL), None);
         assert_eq!(Grain::daily(Grain::USER), Some(Grain(17)));
         assert_eq!(Grain::daily(Grain::MODEL | Grain::ORGANIZATION), Some(Grain(15)));
-        assert_eq!(Grain::daily(Grain::USER | Grain::SERVER), Some(Grain(23)));
+        assert_eq!(Grain::daily(Grain::MODEL), None);
+        assert_eq!(Grain::daily(Grain::USER | Grain::SERVER), Some(Grain(19)));
+        assert_eq!(Grain::daily(Grain::USER | Grain::TOOL), Some(Grain(23)));
         assert_eq!(Grain::daily(Grain::USER | Grain::MODEL), None);
         assert!(Grain::ERRORS.iter().all(|g| !g.keeps(Grain::MODEL)));
     }
