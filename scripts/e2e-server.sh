@@ -7,7 +7,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # A run beside another (its own ports) names its own database.
 export DATABASE_URL=$("$root/scripts/ensure-database.sh" "$OMNI_E2E_SERVER_URL" "${OMNI_E2E_DATABASE:-omni_admin_e2e}" --fresh)
 export OMNI_PORT=${OMNI_E2E_PORT:-18181}
-export OMNI_STATIC_DIR="$root/frontend/dist"
+# And may serve its own build of the SPA.
+export OMNI_STATIC_DIR=${OMNI_E2E_STATIC_DIR:-$root/frontend/dist}
 export OMNI_BOOTSTRAP_ADMIN_EMAIL=${OMNI_E2E_EMAIL:-e2e-owner@example.com}
 export OMNI_BOOTSTRAP_ADMIN_PASSWORD=${OMNI_E2E_PASSWORD:-e2e owner passphrase}
 export OMNI_JWT_SECRET=e2e-only-secret-5f2b8c1d9e4a7f3b6c0d2e8a1b4c7d9f

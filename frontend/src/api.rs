@@ -10,6 +10,7 @@ mod orgs;
 mod query;
 mod security;
 mod settings;
+mod usage;
 mod users;
 
 use futures::FutureExt;
@@ -269,8 +270,18 @@ async fn problem(response: Response) -> Problem {
     problem
 }
 
+/// What `Response::json` does, split so that only the parsing is compiled once per type:
+/// the awaiting of the body is shared by every call.
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response.json().await.map_err(|e| ApiError::Decode(e.to_string()))
+    parse(&body_text(response).await?)
+}
+
+async fn body_text(response: Response) -> Result<String, ApiError> {
+    response.text().await.map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 fn encode(body: &impl Serialize) -> Result<String, ApiError> {

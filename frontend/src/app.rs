@@ -19,6 +19,7 @@ use crate::pages::profile::ProfilePage;
 use crate::pages::roles::RolesPage;
 use crate::pages::security::{SecurityMfaPage, SecurityPage, SecurityPasswordPage};
 use crate::pages::tokens::TokensPage;
+use crate::pages::usage_ingestion::UsageIngestionPage;
 use crate::pages::users::{UserDetailPage, UsersImportPage, UsersPage};
 use crate::routes;
 use crate::state::{OrgScope, Session, Theme};
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings/admins/:id") view=AdminDetailPage />
                         <Route path=path!("settings/roles") view=RolesPage />
                         <Route path=path!("settings/tokens") view=TokensPage />
+                        <Route path=path!("settings/usage") view=UsageIngestionPage />
                         <Route path=WildcardSegment("any") view=NotFoundPage />
                     </ParentRoute>
                 </Routes>

@@ -12,4 +12,5 @@ pub mod profile;
 pub mod roles;
 pub mod security;
 pub mod tokens;
+pub mod usage_ingestion;
 pub mod users;

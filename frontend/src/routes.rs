@@ -12,8 +12,8 @@ pub struct Page {
     pub segment: &'static str,
     pub title: &'static str,
     pub icon: Icon,
-    /// What the admin must hold to see the page; `None`: every signed-in admin.
-    pub permission: Option<Permission>,
+    /// What the admin must hold one of to see the page; none: every signed-in admin.
+    pub permissions: &'static [Permission],
 }
 
 impl Page {
@@ -27,7 +27,7 @@ impl Page {
     }
 
     pub fn visible_to(&self, admin: &Me) -> bool {
-        self.permission.is_none_or(|needed| admin.can(needed))
+        self.permissions.is_empty() || self.permissions.iter().any(|needed| admin.can(*needed))
     }
 }
 
@@ -45,7 +45,7 @@ pub const DASHBOARD: Page = Page {
     segment: "",
     title: "Dashboard",
     icon: Icon::Gauge,
-    permission: Some(Permission::TelemetryRead),
+    permissions: &[Permission::TelemetryRead],
 };
 
 /// Usage, cost, performance and errors over a chosen range (SPEC ANA-2..4).
@@ -53,14 +53,14 @@ pub const ANALYTICS: Page = Page {
     segment: "analytics",
     title: "Analytics",
     icon: Icon::Chart,
-    permission: Some(Permission::TelemetryRead),
+    permissions: &[Permission::TelemetryRead],
 };
 
 pub const PROFILE: Page = Page {
     segment: "profile",
     title: "Profile",
     icon: Icon::User,
-    permission: None,
+    permissions: &[],
 };
 
 /// The admin's own password and second factor. Its sub-pages are where the account
@@ -69,7 +69,7 @@ pub const SECURITY: Page = Page {
     segment: "security",
     title: "Security",
     icon: Icon::ShieldCheck,
-    permission: None,
+    permissions: &[],
 };
 
 pub const SECURITY_PASSWORD_SEGMENT: &str = "password";
@@ -87,14 +87,14 @@ pub const AUDIT: Page = Page {
     segment: "audit",
     title: "Audit log",
     icon: Icon::Shield,
-    permission: Some(Permission::AuditRead),
+    permissions: &[Permission::AuditRead],
 };
 
 pub const MCP_SERVERS: Page = Page {
     segment: "mcp-servers",
     title: "MCP servers",
     icon: Icon::Server,
-    permission: Some(Permission::McpRead),
+    permissions: &[Permission::McpRead],
 };
 
 /// The tenants hub users belong to (SPEC ORG-1..5).
@@ -102,7 +102,7 @@ pub const ORGANIZATIONS: Page = Page {
     segment: "organizations",
     title: "Organizations",
     icon: Icon::Building,
-    permission: Some(Permission::OrgsRead),
+    permissions: &[Permission::OrgsRead],
 };
 
 /// Hub users: the people who call MCP tools through the hub (SPEC USER-1..4), not the
@@ -111,7 +111,7 @@ pub const USERS: Page = Page {
     segment: "users",
     title: "Users",
     icon: Icon::IdCard,
-    permission: Some(Permission::UsersRead),
+    permissions: &[Permission::UsersRead],
 };
 
 pub const USERS_IMPORT_SEGMENT: &str = "import";
@@ -125,14 +125,14 @@ pub const ADMINS: Page = Page {
     segment: "settings/admins",
     title: "Admins",
     icon: Icon::Users,
-    permission: Some(Permission::AdminsRead),
+    permissions: &[Permission::AdminsRead],
 };
 
 pub const ROLES: Page = Page {
     segment: "settings/roles",
     title: "Roles",
     icon: Icon::Key,
-    permission: Some(Permission::AdminsRead),
+    permissions: &[Permission::AdminsRead],
 };
 
 /// Every signed-in admin may hold API tokens (SPEC AUTH-5).
@@ -140,7 +140,16 @@ pub const TOKENS: Page = Page {
     segment: "settings/tokens",
     title: "API tokens",
     icon: Icon::Token,
-    permission: None,
+    permissions: &[],
+};
+
+/// How the hub's usage events are taken in (SPEC ANA-1): the refused ones and the
+/// model prices. Each part needs its own permission; either opens the page.
+pub const USAGE_INGESTION: Page = Page {
+    segment: "settings/usage",
+    title: "Usage ingestion",
+    icon: Icon::Refresh,
+    permissions: &[Permission::TelemetryRead, Permission::SettingsRead],
 };
 
 /// The sidebar, top to bottom.
@@ -167,7 +176,7 @@ pub const NAV: &[NavSection] = &[
     },
     NavSection {
         label: "Settings",
-        pages: &[ADMINS, ROLES, TOKENS],
+        pages: &[ADMINS, ROLES, TOKENS, USAGE_INGESTION],
     },
 ];
 
@@ -261,7 +270,7 @@ mod tests {
         assert_eq!(page_at(&users_import_href()).map(|p| p.title), Some("Users"));
         assert_eq!(page_at("/organizations/0190").map(|p| p.title), Some("Organizations"));
         assert_eq!(page_at("/settings/admins").map(|p| p.title), Some("Admins"));
-        assert_eq!(USERS.permission, Some(Permission::UsersRead));
+        assert_eq!(USERS.permissions, [Permission::UsersRead]);
     }
 
     #[test]
@@ -271,12 +280,21 @@ mod tests {
         assert_eq!(page_at("").map(|p| p.title), Some("Dashboard"));
         assert_eq!(page_at("/analytics").map(|p| p.title), Some("Analytics"));
         assert_eq!(title_at("/nope"), NOT_FOUND_TITLE);
-        assert_eq!(ANALYTICS.permission, Some(Permission::TelemetryRead));
+        assert_eq!(ANALYTICS.permissions, [Permission::TelemetryRead]);
+    }
+
+    #[test]
+    fn usage_ingestion_opens_with_either_of_its_sections_permissions() {
+        assert_eq!(page_at("/settings/usage").map(|p| p.title), Some("Usage ingestion"));
+        assert_eq!(
+            USAGE_INGESTION.permissions,
+            [Permission::TelemetryRead, Permission::SettingsRead]
+        );
     }
 
     #[test]
     fn audit_log_needs_audit_read() {
-        assert_eq!(AUDIT.permission, Some(Permission::AuditRead));
+        assert_eq!(AUDIT.permissions, [Permission::AuditRead]);
         let compliance = NAV.iter().find(|section| section.label == "Compliance").unwrap();
         assert!(compliance.pages.iter().any(|page| page.segment == AUDIT.segment));
     }

@@ -206,6 +206,9 @@ async fn views_add_up(app: &TestApp, t: &Tenants) {
     .await;
     assert_eq!(by_user["groups"].as_array().unwrap().len(), 1);
     assert_eq!(by_user["groups"][0]["label"], "ada@acme.test");
+    // A listed group's percentiles are its own: ada's 100, 200 and 30,000 ms.
+    let p50 = by_user["groups"][0]["p50_ms"].as_f64().unwrap();
+    assert!((181.0..256.0).contains(&p50), "{p50}");
     let by_org = get(
         app,
         tok,

@@ -8,10 +8,9 @@ use omni_types::analytics::{
     Breakdown, BreakdownSort, Bucket, Dashboard, Dimension, Errors, Heatmap, Overview, Series,
 };
 use omni_types::paths;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
-use super::{Api, ApiError, CSV, Call, download};
+use super::{Api, ApiError, CSV, Call, download, parse};
 
 /// What an analytics view is asked about. Times are sent as RFC 3339 UTC; the server
 /// rounds them out to whole hours.
@@ -194,10 +193,6 @@ fn breakdown_params(query: &AnalyticsQuery, choice: BreakdownChoice) -> Vec<(Str
     let mut params = query.params();
     params.extend(choice.params());
     params
-}
-
-fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 #[cfg(test)]

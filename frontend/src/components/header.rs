@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::scope_chip::ScopeChip;
 use crate::components::theme_toggle::ThemeToggle;
+use crate::reactive::LocalAction;
 use crate::state::{use_api, use_session};
 
 /// The top bar: the menu button (narrow screens), the organization scope, the theme, who
@@ -12,7 +13,7 @@ use crate::state::{use_api, use_session};
 pub fn Header(menu_open: RwSignal<bool>, menu_button: NodeRef<html::Button>) -> impl IntoView {
     let session = use_session();
     let api = use_api();
-    let sign_out = Action::new_local(move |_: &()| async move { api.logout().await });
+    let sign_out = LocalAction::new(move |_: &()| async move { api.logout().await });
     let signing_out = sign_out.pending();
     let failure = move || sign_out.value().get().and_then(Result::err);
 

@@ -10,6 +10,7 @@ use crate::components::header::Header;
 use crate::components::set_document_title;
 use crate::components::sidebar::Sidebar;
 use crate::pages::security::gate::AccountGate;
+use crate::reactive::effect;
 use crate::routes;
 use crate::state::{SessionStatus, SignOutCause, use_session};
 
@@ -53,14 +54,14 @@ fn AppLayout() -> impl IntoView {
     let main = NodeRef::<html::Main>::new();
     let pathname = use_location().pathname;
 
-    Effect::new(move || set_document_title(routes::title_at(&pathname.get())));
+    effect(move || set_document_title(routes::title_at(&pathname.get())));
     // A new page replaces what the open menu was covering.
-    Effect::new(move || {
+    effect(move || {
         pathname.track();
         menu_open.set(false);
     });
     // Opening the menu moves focus into it, so keyboard users land on the links.
-    Effect::new(move || {
+    effect(move || {
         if menu_open.get()
             && let Some(first_link) = sidebar
                 .get()

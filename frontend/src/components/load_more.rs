@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::reactive::LocalAction;
 
 /// `next` is the cursor of the next page (none on the last); `action` appends that page;
 /// `what` names the rows in the error message ("admins", "entries").
 #[component]
 pub fn LoadMore(
     next: RwSignal<Option<String>>,
-    action: Action<String, Result<(), ApiError>>,
+    action: LocalAction<String, Result<(), ApiError>>,
     what: &'static str,
 ) -> impl IntoView {
     let loading = action.pending();

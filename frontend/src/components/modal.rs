@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::effect;
 
 const TITLE_ID: &str = "modal-title";
 
@@ -32,7 +33,7 @@ pub fn Modal(
             .map(web_sys::Element::from)
             .or_else(|| document().active_element()),
     );
-    Effect::new(move || {
+    effect(move || {
         if let Some(dialog) = dialog.get()
             && !dialog.open()
         {

@@ -6,6 +6,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use omni_types::orgs::{OrgRef, OrgStatus, Organization};
 
+use crate::reactive::Loader;
 use crate::state::use_api;
 
 /// How an organization reads in a list of options: its name, its slug to tell apart
@@ -36,7 +37,7 @@ pub fn OrgSelect(
     let api = use_api();
     let applied = RwSignal::new(String::new());
     let typed = RwSignal::new(String::new());
-    let choices = LocalResource::new(move || {
+    let choices = Loader::new(move || {
         let q = applied.get();
         async move { api.organization_choices(&q).await }
     });

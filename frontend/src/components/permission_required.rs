@@ -3,6 +3,7 @@ use leptos_router::components::A;
 use omni_types::Permission;
 
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::memo;
 use crate::routes;
 use crate::state::use_session;
 
@@ -43,7 +44,7 @@ pub fn RequirePermission(
     children: ChildrenFn,
 ) -> impl IntoView {
     let session = use_session();
-    let allowed = Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(permission))));
+    let allowed = memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(permission))));
     view! {
         <Show
             when=move || allowed.get()

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::full_page::{FullPageError, FullPageLoading};
+use crate::reactive::{LocalAction, memo};
 use crate::state::{SessionStatus, use_api, use_session};
 
 /// Holds the app back until the startup refresh has said whether there is a session, so
@@ -9,9 +10,9 @@ use crate::state::{SessionStatus, use_api, use_session};
 pub fn SessionGate(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let api = use_api();
-    let restore = Action::new_local(move |_: &()| async move { api.restore().await });
+    let restore = LocalAction::new(move |_: &()| async move { api.restore().await });
     restore.dispatch(());
-    let settled = Memo::new(move |_| session.status() != SessionStatus::Loading);
+    let settled = memo(move || session.status() != SessionStatus::Loading);
     let retrying = restore.pending();
     let waiting = move || match restore.value().get() {
         Some(Err(error)) => view! {

@@ -14,6 +14,7 @@ use omni_types::rbac::Role;
 use crate::api::{AdminFilter, ApiError};
 use crate::components::error_panel::load_failure;
 use crate::components::permission_required::RequirePermission;
+use crate::reactive::{Loader, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use create::AddAdminDialog;
@@ -34,13 +35,13 @@ pub fn AdminsPage() -> impl IntoView {
 /// Whether the signed-in admin may change admins and roles.
 fn use_can_manage() -> Memo<bool> {
     let session = use_session();
-    Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::AdminsManage))))
+    memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::AdminsManage))))
 }
 
 /// The roles, for the filter and the forms. A failure shows where they are needed.
-fn use_roles() -> LocalResource<Result<Vec<Role>, ApiError>> {
+fn use_roles() -> Loader<Result<Vec<Role>, ApiError>> {
     let api = use_api();
-    LocalResource::new(move || async move { api.roles().await })
+    Loader::new(move || async move { api.roles().await })
 }
 
 #[component]
@@ -49,7 +50,7 @@ fn Admins() -> impl IntoView {
     let can_manage = use_can_manage();
     let roles = use_roles();
     let filter = RwSignal::new(AdminFilter::default());
-    let admins = LocalResource::new(move || {
+    let admins = Loader::new(move || {
         let filter = filter.get();
         async move { api.admins_list(&filter, None).await.map(|page| (filter, page)) }
     });
@@ -101,10 +102,10 @@ fn Admins() -> impl IntoView {
 
 /// Search, status and role. The search applies on Enter; the selects as soon as they change.
 #[component]
-fn AdminFilters(filter: RwSignal<AdminFilter>, roles: LocalResource<Result<Vec<Role>, ApiError>>) -> impl IntoView {
+fn AdminFilters(filter: RwSignal<AdminFilter>, roles: Loader<Result<Vec<Role>, ApiError>>) -> impl IntoView {
     let q = RwSignal::new(filter.get_untracked().q);
     // Clearing from the empty state resets the form too.
-    Effect::new(move || q.set(filter.with(|f| f.q.clone())));
+    effect(move || q.set(filter.with(|f| f.q.clone())));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = q.get_untracked().trim().to_owned();

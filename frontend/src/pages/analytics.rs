@@ -24,6 +24,7 @@ use crate::api::{AnalyticsQuery, ApiError};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{browser_time_zone, now};
 use crate::components::permission_required::RequirePermission;
+use crate::reactive::{Loader, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope};
 use breakdown::{CostBreakdown, ServerNames};
@@ -67,12 +68,12 @@ fn Analytics() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let query_map = location.query;
-    let view = Memo::new(move |_| query_map.with(|q| View::parse(|name| q.get_str(name))));
-    let question = Memo::new(move |_| view.with(View::question));
+    let view = memo(move || query_map.with(|q| View::parse(|name| q.get_str(name))));
+    let question = memo(move || view.with(View::question));
     // "Refresh" asks again up to now; so does every change of the question.
     let refreshed = RwSignal::new(0u32);
     let tz = StoredValue::new(browser_time_zone());
-    let query = Memo::new(move |_| {
+    let query = memo(move || {
         refreshed.track();
         question.with(|q| {
             let scoped = (q.organization == OrgChoice::Scope)
@@ -105,7 +106,7 @@ fn Analytics() -> impl IntoView {
     // The overview's 422, for the range picker to show beside its fields. A signal of its
     // own, as on the audit page: an effect reading the resource could miss its re-run.
     let rejected = RwSignal::new(None::<ApiError>);
-    let views = LocalResource::new(move || {
+    let views = Loader::new(move || {
         let asked = query.get();
         async move {
             let views = api.analytics_views(&asked).await;

@@ -24,6 +24,7 @@ use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::permission_required::{PermissionRequired, RequirePermission};
+use crate::reactive::{Loader, LocalAction, memo};
 use crate::routes;
 use crate::state::use_api;
 use drawer::EntryDrawer;
@@ -60,14 +61,14 @@ fn AuditLog() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let (query, search) = (location.query, location.search);
-    let applied = Memo::new(move |_| query.with(|q| Applied::parse(|name| q.get_str(name))));
-    let entry = Memo::new(move |_| query.with(|q| url::entry(q.get_str(url::ENTRY))));
+    let applied = memo(move || query.with(|q| Applied::parse(|name| q.get_str(name))));
+    let entry = memo(move || query.with(|q| url::entry(q.get_str(url::ENTRY))));
 
     // The list's 422, for the form to show beside the fields. A signal of its own rather than
     // read from the resource: in reactive_graph 0.2 an effect that reads a resource while
     // its source is changing can swallow the resource's re-run.
     let rejected = RwSignal::new(None::<ApiError>);
-    let listing = LocalResource::new(move || {
+    let listing = Loader::new(move || {
         let asked = applied.get();
         async move {
             if !asked.is_valid() {
@@ -132,8 +133,8 @@ fn AuditLog() -> impl IntoView {
         })
     };
 
-    let verify: VerifyAction = Action::new_local(move |_: &()| async move { api.audit_verify().await });
-    let export: ExportAction = Action::new_local(move |filter: &AuditFilter| {
+    let verify: VerifyAction = LocalAction::new(move |_: &()| async move { api.audit_verify().await });
+    let export: ExportAction = LocalAction::new(move |filter: &AuditFilter| {
         let filter = filter.clone();
         async move { api.audit_export(&filter).await }
     });

@@ -21,6 +21,7 @@ use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{LocalTime, browser_time_zone};
 use crate::components::poll;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 use activity::ActivityFeed;
@@ -36,7 +37,7 @@ const REFRESH: Duration = Duration::from_secs(30);
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let session = use_session();
-    let allowed = Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::TelemetryRead))));
+    let allowed = memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::TelemetryRead))));
     move || {
         if allowed.get() {
             view! { <DashboardHome /> }.into_any()
@@ -52,7 +53,7 @@ fn DashboardHome() -> impl IntoView {
     let api = use_api();
     let scope = use_scope();
     let tz = StoredValue::new(browser_time_zone());
-    let dashboard = LocalResource::new(move || {
+    let dashboard = Loader::new(move || {
         let organization = scope.organization().map(|org| org.id);
         async move { api.dashboard(&tz.get_value(), organization).await }
     });

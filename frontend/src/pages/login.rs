@@ -18,6 +18,7 @@ use crate::components::field::TextField;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::set_document_title;
 use crate::components::theme_toggle::ThemeToggle;
+use crate::reactive::{LocalAction, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use cooldown::Cooldown;
@@ -91,7 +92,7 @@ fn LoginForm(email: RwSignal<String>, on_challenge: Callback<String>) -> impl In
     let cooldown = Cooldown::new();
     let sent = RwSignal::new(None::<LoginRequest>);
 
-    let submit = Action::new_local(move |request: &LoginRequest| {
+    let submit = LocalAction::new(move |request: &LoginRequest| {
         let request = request.clone();
         async move {
             let result = api.login(&request).await;
@@ -154,7 +155,7 @@ fn LoginForm(email: RwSignal<String>, on_challenge: Callback<String>) -> impl In
             .collect::<Vec<_>>()
     });
 
-    let failure = Memo::new(move |_| {
+    let failure = memo(move || {
         let error = error()?;
         let failure = match error.status() {
             Some(401) if error.mfa_challenge().is_some() => return None,

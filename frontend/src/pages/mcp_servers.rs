@@ -17,6 +17,7 @@ use crate::api::McpFilter;
 use crate::components::error_panel::load_failure;
 use crate::components::org_select::OrgSelect;
 use crate::components::permission_required::RequirePermission;
+use crate::reactive::{Loader, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::McpServerDetailPage;
@@ -42,7 +43,7 @@ pub fn McpServersPage() -> impl IntoView {
 /// Whether the signed-in admin may change servers.
 fn use_can_write() -> Memo<bool> {
     let session = use_session();
-    Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::McpWrite))))
+    memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::McpWrite))))
 }
 
 /// Runs `refresh` every [`REFRESH_MS`] while the page is open and the tab visible.
@@ -56,7 +57,7 @@ fn Servers() -> impl IntoView {
     let can_write = use_can_write();
     let filter = RwSignal::new(McpFilter::default());
     let layout = RwSignal::new(Layout::Cards);
-    let servers = LocalResource::new(move || {
+    let servers = Loader::new(move || {
         let filter = filter.get();
         async move { api.mcp_servers(&filter, None).await.map(|page| (filter, page)) }
     });
@@ -147,7 +148,7 @@ fn ServerFilters(filter: RwSignal<McpFilter>) -> impl IntoView {
     let tag = RwSignal::new(filter.get_untracked().tag);
     // "Clear filters" (from the empty state) clears the typed text too; picking a status
     // or sort leaves what is typed alone.
-    Effect::new(move || {
+    effect(move || {
         if filter.with(|f| f == &McpFilter::default()) {
             q.set(String::new());
             tag.set(String::new());

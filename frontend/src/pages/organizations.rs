@@ -20,6 +20,7 @@ use crate::api::OrgFilter;
 use crate::components::error_panel::load_failure;
 use crate::components::org_status::status_label;
 use crate::components::permission_required::RequirePermission;
+use crate::reactive::{Loader, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::OrganizationDetailPage;
@@ -40,7 +41,7 @@ pub fn OrganizationsPage() -> impl IntoView {
 /// Whether the signed-in admin may create, change, suspend and delete organizations.
 fn use_can_write() -> Memo<bool> {
     let session = use_session();
-    Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::OrgsWrite))))
+    memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::OrgsWrite))))
 }
 
 pub fn plan_label(plan: Plan) -> &'static str {
@@ -58,7 +59,7 @@ fn Organizations() -> impl IntoView {
     let can_write = use_can_write();
     let navigate = use_navigate();
     let filter = RwSignal::new(OrgFilter::default());
-    let orgs = LocalResource::new(move || {
+    let orgs = Loader::new(move || {
         let filter = filter.get();
         async move { api.organizations(&filter, None).await.map(|page| (filter, page)) }
     });
@@ -128,7 +129,7 @@ fn Organizations() -> impl IntoView {
 fn OrgFilters(filter: RwSignal<OrgFilter>) -> impl IntoView {
     let q = RwSignal::new(filter.get_untracked().q);
     // "Clear filters" (from the empty state) clears the typed text too.
-    Effect::new(move || q.set(filter.with(|f| f.q.clone())));
+    effect(move || q.set(filter.with(|f| f.q.clone())));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = q.get_untracked().trim().to_owned();

@@ -10,6 +10,7 @@ use crate::components::error_panel::BoundaryError;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::security::MfaBadge;
+use crate::reactive::Loader;
 use crate::routes;
 use crate::state::use_api;
 use permissions::PermissionList;
@@ -17,7 +18,7 @@ use permissions::PermissionList;
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let api = use_api();
-    let me = LocalResource::new(move || async move { api.me().await });
+    let me = Loader::new(move || async move { api.me().await });
     let reloading = RwSignal::new(false);
     let retry = Callback::new(move |()| me.refetch());
 

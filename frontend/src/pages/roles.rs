@@ -14,6 +14,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::modal::ConfirmDialog;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, LocalAction, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use editor::RoleEditor;
@@ -41,9 +42,8 @@ enum Editing {
 fn Roles() -> impl IntoView {
     let api = use_api();
     let session = use_session();
-    let can_manage = Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::AdminsManage))));
-    let data =
-        LocalResource::new(move || async move { futures::future::try_join(api.roles(), api.permissions()).await });
+    let can_manage = memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::AdminsManage))));
+    let data = Loader::new(move || async move { futures::future::try_join(api.roles(), api.permissions()).await });
     let reloading = RwSignal::new(false);
     let reload = Callback::new(move |()| data.refetch());
     let editing = RwSignal::new(None::<Editing>);
@@ -124,11 +124,11 @@ fn RoleList(
 ) -> impl IntoView {
     let api = use_api();
     let deleting = RwSignal::new(None::<Role>);
-    let delete = Action::new_local(move |id: &Uuid| {
+    let delete = LocalAction::new(move |id: &Uuid| {
         let id = *id;
         async move { api.role_delete(id).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(())) = delete.value().get() {
             delete.value().set(None);
             deleting.set(None);

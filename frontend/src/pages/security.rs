@@ -13,6 +13,7 @@ use omni_types::auth::Me;
 
 use crate::components::error_panel::BoundaryError;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::Loader;
 use crate::state::use_api;
 pub use mfa::MfaBadge;
 use mfa::MfaCard;
@@ -43,7 +44,7 @@ pub fn SecurityMfaPage() -> impl IntoView {
 #[component]
 fn Security(sections: Sections) -> impl IntoView {
     let api = use_api();
-    let me = LocalResource::new(move || async move { api.me().await });
+    let me = Loader::new(move || async move { api.me().await });
     let reloading = RwSignal::new(false);
     let retry = Callback::new(move |()| me.refetch());
     let (title, lede) = match sections {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use omni_types::tokens::CreatedApiToken;
 
 use crate::components::error_panel::ErrorPanel;
+use crate::reactive::Loader;
 use crate::routes;
 use crate::state::use_api;
 use create::{CreateTokenForm, NewTokenSecret};
@@ -16,7 +17,7 @@ use list::{TokenList, TokensSkeleton};
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let api = use_api();
-    let tokens = LocalResource::new(move || async move { api.api_tokens(None).await });
+    let tokens = Loader::new(move || async move { api.api_tokens(None).await });
     let reloading = RwSignal::new(false);
     let reload = Callback::new(move |()| tokens.refetch());
     let form_open = RwSignal::new(false);

@@ -26,6 +26,7 @@ use crate::api::UserFilter;
 use crate::components::error_panel::load_failure;
 use crate::components::org_select::OrgSelect;
 use crate::components::permission_required::RequirePermission;
+use crate::reactive::{Loader, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 pub use create::NewUserDialog;
@@ -48,7 +49,7 @@ pub fn UsersPage() -> impl IntoView {
 /// Whether the signed-in admin may create, change, import and delete hub users.
 fn use_can_write() -> Memo<bool> {
     let session = use_session();
-    Memo::new(move |_| session.with_admin(|a| a.is_some_and(|a| a.can(Permission::UsersWrite))))
+    memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::UsersWrite))))
 }
 
 pub fn role_label(role: HubRole) -> &'static str {
@@ -87,7 +88,7 @@ fn Users() -> impl IntoView {
         }
         now
     });
-    let users = LocalResource::new(move || {
+    let users = Loader::new(move || {
         let filter = filter.get();
         async move { api.users(&filter, None).await.map(|page| (filter, page)) }
     });
@@ -159,7 +160,7 @@ fn UserFilters(filter: RwSignal<UserFilter>) -> impl IntoView {
     let scope = use_scope();
     let q = RwSignal::new(filter.get_untracked().q);
     // "Clear filters" (from the empty state) clears the typed text too.
-    Effect::new(move || q.set(filter.with(|f| f.q.clone())));
+    effect(move || q.set(filter.with(|f| f.q.clone())));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = q.get_untracked().trim().to_owned();

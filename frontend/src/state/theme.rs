@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use super::local_storage;
+use crate::reactive::effect;
 
 /// Where the admin's explicit choice is remembered. Until they choose, the theme follows
 /// the system setting (and keeps following it across visits).
@@ -43,7 +44,7 @@ pub struct Theme(RwSignal<ThemeMode>);
 impl Theme {
     pub fn new() -> Self {
         let mode = RwSignal::new(remembered().unwrap_or_else(system_preference));
-        Effect::new(move || {
+        effect(move || {
             if let Some(root) = document().document_element() {
                 // Failing to set an attribute on <html> would mean a broken DOM; the page
                 // then simply keeps the system colours.

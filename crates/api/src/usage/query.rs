@@ -217,6 +217,13 @@ struct Rows {
     grain: Grain,
     daily: Grain,
     days: Vec<DateTime<Utc>>,
+    /// Only the rows of these groups (a breakdown's second pass): a column and values.
+    only: Option<(&'static str, Only)>,
+}
+
+enum Only {
+    Ids(Vec<Uuid>),
+    Texts(Vec<String>),
 }
 
 impl Rows {
@@ -229,7 +236,12 @@ impl Rows {
             Some(daily) if d0 < d1 => (daily, db::clean_days(&mut *conn, d0, d1).await?),
             _ => (grain, Vec::new()),
         };
-        Ok(Rows { grain, daily, days })
+        Ok(Rows {
+            grain,
+            daily,
+            days,
+            only: None,
+        })
     }
 
     /// The hours of `[from, to)` outside the sealed days, as ranges.
@@ -261,6 +273,7 @@ impl Rows {
             .push_bind(self.days.clone())
             .push(")");
             push_filters(q, &question.filters);
+            self.push_only(q);
         }
         // One SELECT per range of hours: each an index range (an OR of ranges would be
         // one scan of the grain, filtered).
@@ -276,8 +289,25 @@ impl Rows {
             .push(" AND hour < ")
             .push_bind(to);
             push_filters(q, &question.filters);
+            self.push_only(q);
         }
         q.push(") AS r");
+    }
+
+    fn push_only(&self, q: &mut QueryBuilder<Postgres>) {
+        match &self.only {
+            Some((column, Only::Ids(ids))) => {
+                q.push(format_args!(" AND {column} = ANY("))
+                    .push_bind(ids.clone())
+                    .push(")");
+            }
+            Some((column, Only::Texts(texts))) => {
+                q.push(format_args!(" AND {column} = ANY("))
+                    .push_bind(texts.clone())
+                    .push(")");
+            }
+            None => {}
+        }
     }
 }
 
@@ -480,11 +510,33 @@ pub async fn breakdown(
     let rest = groups.split_off(limit.min(groups.len()));
     if !by_p95 && !groups.is_empty() {
         let listed: Vec<String> = groups.iter().map(|(k, _)| k.clone()).collect();
+        // Only the listed groups' rows (through the user, organization or server
+        // indexes); a tool's name narrows to a superset, the key makes it exact.
+        let ids = || Only::Ids(listed.iter().filter_map(|k| k.parse().ok()).collect());
+        let only = match by {
+            Dimension::Organization => ("organization_id", ids()),
+            Dimension::Server => ("mcp_server_id", ids()),
+            Dimension::User => ("hub_user_id", ids()),
+            Dimension::Model => ("model", Only::Texts(listed.clone())),
+            Dimension::Tool => (
+                "tool",
+                Only::Texts(
+                    listed
+                        .iter()
+                        .filter_map(|k| k.split_once('/').map(|(_, tool)| tool.to_owned()))
+                        .collect(),
+                ),
+            ),
+        };
+        let narrowed = Rows {
+            only: Some(only),
+            ..rows
+        };
         let mut q = QueryBuilder::new(format!(
             "SELECT key, {} FROM (SELECT {key} AS key, latency FROM ",
             histogram::sum_columns("latency")
         ));
-        rows.push(&mut q, question, &columns);
+        narrowed.push(&mut q, question, &columns);
         q.push(") AS g WHERE key = ANY(").push_bind(listed).push(") GROUP BY 1");
         let mut histograms: HashMap<String, histogram::Histogram> = HashMap::new();
         for row in q.build().fetch_all(&mut *tx).await? {

@@ -7,14 +7,15 @@ use omni_types::admins::AuthzDecision;
 use uuid::Uuid;
 
 use crate::components::error_panel::ErrorPanel;
+use crate::reactive::{Loader, LocalAction};
 use crate::state::use_api;
 
 #[component]
 pub fn PermissionCheck(admin: Uuid) -> impl IntoView {
     let api = use_api();
-    let catalogue = LocalResource::new(move || async move { api.permissions().await });
+    let catalogue = Loader::new(move || async move { api.permissions().await });
     let chosen = RwSignal::new(String::new());
-    let check = Action::new_local(move |permission: &String| {
+    let check = LocalAction::new(move |permission: &String| {
         let permission = permission.clone();
         async move { api.authz_check(admin, &permission).await }
     });

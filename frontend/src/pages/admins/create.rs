@@ -14,6 +14,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{TextField, check_email};
 use crate::components::modal::Modal;
 use crate::components::secret::OnceSecret;
+use crate::reactive::{Loader, LocalAction, effect};
 use crate::state::use_api;
 
 const FIELDS: [&str; 4] = ["email", "display_name", "roles", "password"];
@@ -21,7 +22,7 @@ pub const PASSWORD_MIN: usize = 12;
 
 #[component]
 pub fn AddAdminDialog(
-    roles: LocalResource<Result<Vec<Role>, ApiError>>,
+    roles: Loader<Result<Vec<Role>, ApiError>>,
     on_created: Callback<()>,
     on_close: Callback<()>,
 ) -> impl IntoView {
@@ -87,11 +88,11 @@ fn AddAdminForm(roles: Vec<Role>, on_created: Callback<CreatedAdmin>, on_cancel:
     let shown = move |field: &'static str| attempted.get() || touched.with(|t| t.contains(field));
     let email_input = NodeRef::<html::Input>::new();
 
-    let create = Action::new_local(move |body: &CreateAdmin| {
+    let create = LocalAction::new(move |body: &CreateAdmin| {
         let body = body.clone();
         async move { api.admin_create(&body).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(done)) = create.value().get() {
             on_created.run(done);
         }

@@ -25,6 +25,7 @@ use crate::components::modal::{ConfirmDialog, Modal};
 use crate::components::permission_required::RequirePermission;
 use crate::components::secret::OnceSecret;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, LocalAction, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 
@@ -41,8 +42,8 @@ pub fn AdminDetailPage() -> impl IntoView {
 fn AdminDetail() -> impl IntoView {
     let api = use_api();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
-    let admin = LocalResource::new(move || {
+    let id = memo(move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
+    let admin = Loader::new(move || {
         let id = id.get();
         async move {
             match id {
@@ -151,7 +152,7 @@ fn AdminView(admin: Admin) -> impl IntoView {
     let temporary = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<&'static str>);
 
-    let operate = Action::new_local(move |operation: &Operation| {
+    let operate = LocalAction::new(move |operation: &Operation| {
         let operation = *operation;
         async move {
             let disabled = |disabled| UpdateAdmin {
@@ -169,7 +170,7 @@ fn AdminView(admin: Admin) -> impl IntoView {
             }
         }
     });
-    Effect::new(move || {
+    effect(move || {
         let Some(Ok(outcome)) = operate.value().get() else {
             return;
         };
@@ -352,11 +353,11 @@ fn EditAdmin(admin: Admin, roles: Vec<Role>, on_saved: Callback<Admin>) -> impl 
     let id = admin.id;
     let name = RwSignal::new(admin.display_name.clone());
     let chosen = RwSignal::new(admin.roles.iter().cloned().collect::<BTreeSet<_>>());
-    let save = Action::new_local(move |change: &UpdateAdmin| {
+    let save = LocalAction::new(move |change: &UpdateAdmin| {
         let change = change.clone();
         async move { api.admin_update(id, &change).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(admin)) = save.value().get() {
             on_saved.run(admin);
         }

@@ -11,6 +11,7 @@ use crate::components::empty_state::NoMatches;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, LocalAction};
 use crate::routes;
 use crate::state::use_api;
 
@@ -32,7 +33,7 @@ pub fn AdminList(filter: AdminFilter, first: Page<Admin>, on_clear: Callback<()>
     let api = use_api();
     let admins = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = LocalAction::new(move |cursor: &String| {
         let (filter, cursor) = (filter.clone(), cursor.clone());
         async move {
             let page = api.admins_list(&filter, Some(cursor)).await?;
@@ -54,7 +55,7 @@ pub fn AdminList(filter: AdminFilter, first: Page<Admin>, on_clear: Callback<()>
                 </tr>
             </thead>
             <tbody role="rowgroup">
-                <For each=move || admins.get() key=|admin| admin.id children=move |admin| view! { <AdminRow admin /> } />
+                <Keyed each=move || admins.get() key=|admin| admin.id children=move |admin| view! { <AdminRow admin /> } />
             </tbody>
         </table>
         <div class="settings-list__footer">

@@ -12,6 +12,7 @@ use crate::api::{AnalyticsView, ApiError, BreakdownChoice};
 use crate::components::charts::Unit;
 use crate::components::charts::donut::{DonutChart, Slice};
 use crate::components::empty_state::NoUsage;
+use crate::reactive::{Loader, memo};
 use crate::state::use_api;
 
 /// Groups listed; the rest are summed as "Others".
@@ -88,13 +89,13 @@ fn narrowed_to(view: &View, by: Dimension, key: &str) -> Option<View> {
 pub fn CostBreakdown(data: Data, servers: ServerNames) -> impl IntoView {
     let servers = StoredValue::new(servers);
     let api = use_api();
-    let by = Memo::new(move |_| data.view.with(|v| v.by));
+    let by = memo(move || data.view.with(|v| v.by));
     let choice = move || BreakdownChoice {
         by: by.get(),
         sort: BreakdownSort::Cost,
         limit: GROUPS,
     };
-    let breakdown = LocalResource::new(move || {
+    let breakdown = Loader::new(move || {
         let (asked, choice) = (data.query.get(), choice());
         async move { api.analytics_breakdown(&asked, choice).await }
     });

@@ -11,6 +11,7 @@ use super::url::{OrgChoice, Question, View};
 use crate::api::McpFilter;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::org_select::OrgSelect;
+use crate::reactive::{Loader, effect, memo};
 use crate::state::{use_api, use_scope, use_session};
 
 #[component]
@@ -20,9 +21,9 @@ pub fn Filters(view: Memo<View>, question: Memo<Question>, on_change: Callback<V
     let session = use_session();
     let can = move |permission: Permission| session.with_admin(|a| a.is_some_and(|a| a.can(permission)));
     let (see_servers, see_users) = (can(Permission::McpRead), can(Permission::UsersRead));
-    let organization = Memo::new(move |_| question.with(|q| q.organization(scope.organization().map(|org| org.id))));
-    let server = Memo::new(move |_| question.with(|q| q.server));
-    let user = Memo::new(move |_| question.with(|q| q.user));
+    let organization = memo(move || question.with(|q| q.organization(scope.organization().map(|org| org.id))));
+    let server = memo(move || question.with(|q| q.server));
+    let user = memo(move || question.with(|q| q.user));
     let edit = move |change: &dyn Fn(&mut View)| {
         let mut next = view.get_untracked();
         change(&mut next);
@@ -42,7 +43,7 @@ pub fn Filters(view: Memo<View>, question: Memo<Question>, on_change: Callback<V
 
     // Names for the chips, looked up together; the id itself when it cannot be found
     // (or may not be read).
-    let names = LocalResource::new(move || {
+    let names = Loader::new(move || {
         let (org, server, user) = (organization.get(), server.get(), user.get());
         let scoped = scope.organization().filter(|scoped| Some(scoped.id) == org);
         async move {
@@ -115,7 +116,7 @@ pub fn Filters(view: Memo<View>, question: Memo<Question>, on_change: Callback<V
     };
 
     let tool = RwSignal::new(String::new());
-    Effect::new(move || tool.set(question.with(|q| q.tool.clone())));
+    effect(move || tool.set(question.with(|q| q.tool.clone())));
     let apply_tool = move |ev: SubmitEvent| {
         ev.prevent_default();
         let typed = tool.get_untracked().trim().to_owned();
@@ -188,7 +189,7 @@ fn FilterChip(what: &'static str, name: Signal<String>, on_remove: Callback<()>)
 #[component]
 fn ServerSelect(value: Memo<Option<Uuid>>, on_change: Callback<Option<Uuid>>) -> impl IntoView {
     let api = use_api();
-    let servers = LocalResource::new(move || async move { api.mcp_servers(&McpFilter::default(), None).await });
+    let servers = Loader::new(move || async move { api.mcp_servers(&McpFilter::default(), None).await });
     let options = move || {
         servers.get().and_then(Result::ok).map(|page| {
             page.items

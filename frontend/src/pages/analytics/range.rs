@@ -11,6 +11,7 @@ use crate::api::ApiError;
 use crate::components::field::TextField;
 use crate::components::local_time::input::{BrowserZone, input_to_utc, utc_to_input};
 use crate::components::local_time::now;
+use crate::reactive::{effect, memo};
 
 const CUSTOM: &str = "custom";
 /// The longest range the API answers.
@@ -63,12 +64,12 @@ pub fn RangePicker(
     #[prop(into)]
     rejected: Signal<Option<ApiError>>,
 ) -> impl IntoView {
-    let range = Memo::new(move |_| view.with(|v| v.range));
+    let range = memo(move || view.with(|v| v.range));
     let choosing = RwSignal::new(false);
     let custom = move || choosing.get() || matches!(range.get(), Range::Between { .. });
     let (from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     // The fields show the applied range (a preset's too, as a start for editing).
-    Effect::new(move || {
+    effect(move || {
         let (start, end) = range.get().resolve(now());
         from.set(utc_to_input(start, &BrowserZone));
         to.set(utc_to_input(end, &BrowserZone));
@@ -76,7 +77,7 @@ pub fn RangePicker(
     // Checked as typed once a field has been left (or Apply pressed).
     let touched = RwSignal::new(false);
     let touch = Callback::new(move |()| touched.set(true));
-    let checked = Memo::new(move |_| check(&from.get(), &to.get()));
+    let checked = memo(move || check(&from.get(), &to.get()));
     let server_errors = move |field: &'static str| {
         rejected.with(|e| e.as_ref().map(|e| e.field_errors(field).to_vec()).unwrap_or_default())
     };

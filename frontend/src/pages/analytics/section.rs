@@ -9,6 +9,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::permission_required::PermissionRequired;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::LocalAction;
 use crate::state::use_api;
 
 /// The empty state's hint, the same everywhere on the page.
@@ -29,7 +30,7 @@ pub fn Section(
     children: Children,
 ) -> impl IntoView {
     let api = use_api();
-    let download = Action::new_local(move |view: &AnalyticsView| {
+    let download = LocalAction::new(move |view: &AnalyticsView| {
         let (view, asked) = (*view, query.get_untracked());
         async move { api.analytics_export(view, &asked).await }
     });

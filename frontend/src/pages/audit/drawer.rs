@@ -15,6 +15,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, effect};
 use crate::state::use_api;
 
 const TITLE_ID: &str = "audit-entry-title";
@@ -26,7 +27,7 @@ pub fn EntryDrawer(entry: Result<Uuid, String>, known: Option<AuditEntry>, on_cl
     let dialog = NodeRef::<html::Dialog>::new();
     // Whatever had focus opened the drawer (a row, a link); focus goes back there.
     let opener = StoredValue::new_local(document().active_element());
-    Effect::new(move || {
+    effect(move || {
         if let Some(dialog) = dialog.get()
             && !dialog.open()
         {
@@ -100,7 +101,7 @@ fn restore_focus(opener: Option<web_sys::Element>) {
 #[component]
 fn RemoteEntry(id: Uuid) -> impl IntoView {
     let api = use_api();
-    let entry = LocalResource::new(move || async move { api.audit_entry(id).await });
+    let entry = Loader::new(move || async move { api.audit_entry(id).await });
     let reloading = RwSignal::new(false);
     // Converted outside the `Suspend`, which would otherwise own (and drop) it.
     let retrying = Signal::from(reloading);

@@ -6,9 +6,10 @@ use omni_types::audit::AuditFilter;
 use super::url::Applied;
 use crate::api::ApiError;
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::LocalAction;
 
 /// Takes the filter to export; answers the saved file's name.
-pub type ExportAction = Action<AuditFilter, Result<String, ApiError>>;
+pub type ExportAction = LocalAction<AuditFilter, Result<String, ApiError>>;
 
 #[component]
 pub fn ExportButton(export: ExportAction, applied: Memo<Applied>) -> impl IntoView {

@@ -11,6 +11,7 @@ use super::url::Applied;
 use crate::api::{ApiError, filter_params};
 use crate::components::field::TextField;
 use crate::components::local_time::input::BrowserZone;
+use crate::reactive::{effect, memo};
 
 const INCOMPLETE: &str = "is not a complete date and time";
 const INVALID_IN_LINK: &str = "in the link is not a valid date and time";
@@ -32,7 +33,7 @@ pub fn Filters(
     // Time inputs the browser held a half-typed value in at the last Apply.
     let incomplete = RwSignal::new(Vec::<Field>::new());
 
-    Effect::new(move || {
+    effect(move || {
         let text = applied.with(|applied| values_of(&applied.filter, &BrowserZone));
         for (signal, value) in values.iter().zip(text.clone()) {
             signal.set(value);
@@ -42,7 +43,7 @@ pub fn Filters(
     });
 
     let current = move || -> Values { values.map(|value| value.get()) };
-    let live = Memo::new(move |_| filter_of(&current(), &BrowserZone).err().unwrap_or_default());
+    let live = memo(move || filter_of(&current(), &BrowserZone).err().unwrap_or_default());
 
     let errors_of = move |field: Field| {
         Signal::derive(move || {
@@ -126,8 +127,8 @@ pub fn Filters(
     // whenever a field has something to say.
     let details = NodeRef::<html::Details>::new();
     let open = RwSignal::new(wide_screen());
-    let has_errors = Memo::new(move |_| applied.with(|applied| !applied.is_valid()) || rejected.with(Option::is_some));
-    Effect::new(move || {
+    let has_errors = memo(move || applied.with(|applied| !applied.is_valid()) || rejected.with(Option::is_some));
+    effect(move || {
         if has_errors.get() {
             open.set(true);
         }

@@ -13,6 +13,7 @@ use crate::api::ApiError;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, LocalAction};
 use crate::state::use_api;
 
 const ROW_HINT_ID: &str = "audit-row-hint";
@@ -34,7 +35,7 @@ pub fn Results(
     let api = use_api();
     let entries = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = LocalAction::new(move |cursor: &String| {
         let (filter, cursor) = (filter.clone(), cursor.clone());
         async move {
             let page = api.audit_list(&filter, Some(cursor)).await?;
@@ -72,7 +73,7 @@ pub fn Results(
                     </tr>
                 </thead>
                 <tbody role="rowgroup">
-                    <For
+                    <Keyed
                         each=move || entries.get()
                         key=|entry| entry.id
                         children=move |entry| view! { <EntryRow entry on_open /> }

@@ -9,8 +9,9 @@ use super::url;
 use crate::api::ApiError;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::LocalTime;
+use crate::reactive::LocalAction;
 
-pub type VerifyAction = Action<(), Result<AuditVerification, ApiError>>;
+pub type VerifyAction = LocalAction<(), Result<AuditVerification, ApiError>>;
 
 #[component]
 pub fn VerifyButton(verify: VerifyAction) -> impl IntoView {

@@ -9,6 +9,7 @@ use super::DEFAULT_COOLDOWN_SECONDS;
 use super::cooldown::Cooldown;
 use super::failure::{Failure, FailureAlert};
 use crate::components::code_field::{CodeField, CodeKind, normalise};
+use crate::reactive::{LocalAction, effect, memo};
 use crate::state::use_api;
 
 #[component]
@@ -27,13 +28,13 @@ pub fn MfaForm(
     let sent = RwSignal::new(None::<String>);
 
     // The admin came here by submitting the password: the code field is where they type next.
-    Effect::new(move || {
+    effect(move || {
         if let Some(input) = input.get() {
             let _ = input.focus();
         }
     });
 
-    let submit = Action::new_local(move |step: &MfaLogin| {
+    let submit = LocalAction::new(move |step: &MfaLogin| {
         let step = step.clone();
         async move {
             let result = api.login_mfa(&step).await;
@@ -71,7 +72,7 @@ pub fn MfaForm(
         mine.into_iter().chain(theirs).collect::<Vec<_>>()
     });
 
-    let failure = Memo::new(move |_| {
+    let failure = memo(move || {
         let error = error()?;
         let failure = match error.status() {
             Some(401) => Failure::WrongCode,

@@ -21,6 +21,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::modal::Modal;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, LocalAction, effect, memo};
 use crate::routes;
 use crate::state::use_api;
 
@@ -37,8 +38,8 @@ pub fn McpServerDetailPage() -> impl IntoView {
 fn ServerDetail() -> impl IntoView {
     let api = use_api();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
-    let server = LocalResource::new(move || {
+    let id = memo(move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
+    let server = Loader::new(move || {
         let id = id.get();
         async move {
             match id {
@@ -105,22 +106,22 @@ fn ServerView(server: McpServer) -> impl IntoView {
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
 
-    let check = Action::new_local(move |_: &()| async move { api.mcp_server_check(id).await });
-    Effect::new(move || {
+    let check = LocalAction::new(move |_: &()| async move { api.mcp_server_check(id).await });
+    effect(move || {
         if let Some(Ok(result)) = check.value().get() {
             current.set(result.server.clone());
             bump(checked);
             bump(version);
         }
     });
-    let toggle = Action::new_local(move |enabled: &bool| {
+    let toggle = LocalAction::new(move |enabled: &bool| {
         let change = UpdateMcpServer {
             enabled: Some(*enabled),
             ..Default::default()
         };
         async move { api.mcp_server_update(id, &change).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(updated)) = toggle.value().get() {
             current.set(updated);
         }
@@ -306,10 +307,10 @@ fn DeleteDialog(server: McpServer, on_close: Callback<()>) -> impl IntoView {
     let api = use_api();
     let id = server.id;
     let name = server.name.clone();
-    let impact = LocalResource::new(move || async move { api.mcp_server_impact(id).await });
-    let delete = Action::new_local(move |_: &()| async move { api.mcp_server_delete(id).await });
+    let impact = Loader::new(move || async move { api.mcp_server_impact(id).await });
+    let delete = LocalAction::new(move |_: &()| async move { api.mcp_server_delete(id).await });
     let navigate = use_navigate();
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(())) = delete.value().get() {
             navigate(&routes::MCP_SERVERS.href(), NavigateOptions::default());
         }

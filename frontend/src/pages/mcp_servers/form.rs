@@ -13,6 +13,7 @@ use super::list::Owner;
 use crate::components::field::{CheckboxField, TextField};
 use crate::components::modal::Modal;
 use crate::components::org_select::OrgSelect;
+use crate::reactive::{LocalAction, effect, memo};
 use crate::state::{use_api, use_session};
 
 const FIELDS: [&str; 14] = [
@@ -219,7 +220,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
     let organization = RwSignal::new(initial.organization.clone());
     let enabled = RwSignal::new(initial.enabled);
     let approval = RwSignal::new(initial.require_tool_approval);
-    let values = Memo::new(move |_| Values {
+    let values = memo(move || Values {
         name: name.get(),
         description: description.get(),
         transport: transport.get(),
@@ -247,7 +248,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
         })
     };
 
-    let save = Action::new_local(move |v: &Values| {
+    let save = LocalAction::new(move |v: &Values| {
         let (v, editing) = (v.clone(), editing.clone());
         async move {
             match editing {
@@ -256,7 +257,7 @@ pub fn ServerForm(server: Option<McpServer>, on_saved: Callback<McpServer>, on_c
             }
         }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(saved)) = save.value().get() {
             on_saved.run(saved);
             on_close.run(());

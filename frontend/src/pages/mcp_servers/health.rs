@@ -11,12 +11,13 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, Loader, LocalAction};
 use crate::state::use_api;
 
 #[component]
 pub fn HealthHistory(id: Uuid, version: Signal<u32>) -> impl IntoView {
     let api = use_api();
-    let history = LocalResource::new(move || {
+    let history = Loader::new(move || {
         version.track();
         async move { api.mcp_server_history(id, None).await }
     });
@@ -32,7 +33,7 @@ pub fn HealthHistory(id: Uuid, version: Signal<u32>) -> impl IntoView {
                 Ok(first) => {
                     let checks = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let cursor = cursor.clone();
                         async move {
                             let page = api.mcp_server_history(id, Some(cursor)).await?;
@@ -44,7 +45,7 @@ pub fn HealthHistory(id: Uuid, version: Signal<u32>) -> impl IntoView {
                     view! {
                         <Sparkline checks=checks.into() />
                         <ol class="health-list" aria-label="Health checks, newest first">
-                            <For each=move || checks.get() key=|c| c.id children=move |check| view! { <CheckRow check /> } />
+                            <Keyed each=move || checks.get() key=|c| c.id children=move |check| view! { <CheckRow check /> } />
                         </ol>
                         <LoadMore next action=load_more what="checks" />
                     }

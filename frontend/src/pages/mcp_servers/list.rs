@@ -11,6 +11,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgLabel;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, LocalAction};
 use crate::state::use_api;
 
 /// How the list is laid out.
@@ -81,7 +82,7 @@ pub fn ServerList(
     let next = RwSignal::new(first.next_cursor);
     let load_more = {
         let filter = filter.clone();
-        Action::new_local(move |cursor: &String| {
+        LocalAction::new(move |cursor: &String| {
             let (filter, cursor) = (filter.clone(), cursor.clone());
             async move {
                 let page = api.mcp_servers(&filter, Some(cursor)).await?;
@@ -137,7 +138,7 @@ pub fn ServerList(
         {move || match layout.get() {
             Layout::Cards => view! {
                 <ul class="mcp-grid" aria-label="MCP servers">
-                    <For each=move || servers.get() key=|s| (s.id, s.updated_at, s.last_checked_at) children=move |server| view! { <ServerCard server /> } />
+                    <Keyed each=move || servers.get() key=|s| (s.id, s.updated_at, s.last_checked_at) children=move |server| view! { <ServerCard server /> } />
                 </ul>
             }
             .into_any(),
@@ -230,7 +231,7 @@ pub fn ServerTable(servers: Signal<Vec<McpServer>>, #[prop(default = true)] show
                 </tr>
             </thead>
             <tbody role="rowgroup">
-                <For
+                <Keyed
                     each=move || servers.get()
                     key=|s| (s.id, s.updated_at, s.last_checked_at)
                     children=move |server| {

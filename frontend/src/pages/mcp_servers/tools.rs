@@ -13,6 +13,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, Loader, LocalAction, effect};
 use crate::state::use_api;
 
 fn pretty(value: &Value) -> String {
@@ -24,7 +25,7 @@ pub fn Tools(id: Uuid, version: Signal<u32>) -> impl IntoView {
     let api = use_api();
     let q = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
-    let tools = LocalResource::new(move || {
+    let tools = Loader::new(move || {
         version.track();
         let q = applied.get();
         async move { api.mcp_server_tools(id, &q, None).await.map(|page| (q, page)) }
@@ -48,7 +49,7 @@ pub fn Tools(id: Uuid, version: Signal<u32>) -> impl IntoView {
                 Ok((q, first)) => {
                     let shown = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let (cursor, q) = (cursor.clone(), q.clone());
                         async move {
                             let page = api.mcp_server_tools(id, &q, Some(cursor)).await?;
@@ -59,7 +60,7 @@ pub fn Tools(id: Uuid, version: Signal<u32>) -> impl IntoView {
                     });
                     view! {
                         <ul class="tool-list" aria-label="Tools">
-                            <For each=move || shown.get() key=|t| (t.name.clone(), t.changed_at) children=move |tool| view! { <ToolItem tool /> } />
+                            <Keyed each=move || shown.get() key=|t| (t.name.clone(), t.changed_at) children=move |tool| view! { <ToolItem tool /> } />
                         </ul>
                         <LoadMore next action=load_more what="tools" />
                     }
@@ -124,7 +125,7 @@ fn ToolItem(tool: McpTool) -> impl IntoView {
 #[component]
 pub fn ToolChanges(id: Uuid, version: RwSignal<u32>, on_decided: Callback<()>) -> impl IntoView {
     let api = use_api();
-    let changes = LocalResource::new(move || {
+    let changes = Loader::new(move || {
         version.track();
         async move { api.mcp_server_tool_changes(id, None).await }
     });
@@ -143,7 +144,7 @@ pub fn ToolChanges(id: Uuid, version: RwSignal<u32>, on_decided: Callback<()>) -
                 Ok(first) => {
                     let shown = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let cursor = cursor.clone();
                         async move {
                             let page = api.mcp_server_tool_changes(id, Some(cursor)).await?;
@@ -154,7 +155,7 @@ pub fn ToolChanges(id: Uuid, version: RwSignal<u32>, on_decided: Callback<()>) -
                     });
                     view! {
                         <ol class="change-list" aria-label="Tool changes, newest first">
-                            <For each=move || shown.get() key=|c| (c.id, c.status) children=move |change| view! { <ChangeItem change on_decided=decided /> } />
+                            <Keyed each=move || shown.get() key=|c| (c.id, c.status) children=move |change| view! { <ChangeItem change on_decided=decided /> } />
                         </ol>
                         <LoadMore next action=load_more what="changes" />
                     }
@@ -182,11 +183,11 @@ fn ChangeItem(change: ToolChange, on_decided: Callback<()>) -> impl IntoView {
     let api = use_api();
     let can_write = use_can_write();
     let (server, id) = (change.server_id, change.id);
-    let decide = Action::new_local(move |status: &ToolChangeStatus| {
+    let decide = LocalAction::new(move |status: &ToolChangeStatus| {
         let status = *status;
         async move { api.mcp_tool_change_decide(server, id, status).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(_)) = decide.value().get() {
             on_decided.run(());
         }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_navigate;
 use omni_types::orgs::Organization;
 
 use crate::components::modal::Modal;
+use crate::reactive::{Loader, LocalAction, effect};
 use crate::routes;
 use crate::state::{use_api, use_scope};
 
@@ -17,10 +18,10 @@ pub fn DeleteDialog(org: Organization, on_close: Callback<()>) -> impl IntoView 
     let scope = use_scope();
     let id = org.id;
     let (name, slug) = (org.name.clone(), org.slug.clone());
-    let impact = LocalResource::new(move || async move { api.organization_impact(id).await });
-    let delete = Action::new_local(move |_: &()| async move { api.organization_delete(id).await });
+    let impact = Loader::new(move || async move { api.organization_impact(id).await });
+    let delete = LocalAction::new(move |_: &()| async move { api.organization_delete(id).await });
     let navigate = use_navigate();
-    Effect::new(move || match delete.value().get() {
+    effect(move || match delete.value().get() {
         Some(Ok(())) => {
             scope.refresh(id, None);
             navigate(&routes::ORGANIZATIONS.href(), NavigateOptions::default());

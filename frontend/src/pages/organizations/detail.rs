@@ -20,6 +20,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgStatusBadge;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 
@@ -49,8 +50,8 @@ fn OrgDetail() -> impl IntoView {
     let api = use_api();
     let scope = use_scope();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
-    let org = LocalResource::new(move || {
+    let id = memo(move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
+    let org = Loader::new(move || {
         let id = id.get();
         async move {
             match id {
@@ -122,7 +123,7 @@ fn OrgView(org: Organization) -> impl IntoView {
         scope.refresh(org.id, Some(org_ref(&org)));
         current.set(org);
     });
-    let scoped = Memo::new(move |_| scope.is(id));
+    let scoped = memo(move || scope.is(id));
     let toggle_scope = move |_| {
         if scoped.get_untracked() {
             scope.clear();

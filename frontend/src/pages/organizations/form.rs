@@ -11,6 +11,7 @@ use omni_types::orgs::{CreateOrganization, OrgSettings, Organization, Plan, Upda
 use super::plan_label;
 use crate::components::field::TextField;
 use crate::components::modal::Modal;
+use crate::reactive::{LocalAction, effect};
 use crate::state::use_api;
 
 const FIELDS: [&str; 3] = ["name", "slug", "plan"];
@@ -77,7 +78,7 @@ pub fn OrgForm(org: Option<Organization>, on_saved: Callback<Organization>, on_c
     let plan = RwSignal::new(org.as_ref().map_or(Plan::Free, |o| o.plan).as_str().to_owned());
     // A new organization's slug follows its name until the admin types a slug of their own.
     let slug_typed = RwSignal::new(org.is_some());
-    Effect::new(move || {
+    effect(move || {
         let suggested = slug_of(&name.get());
         if !slug_typed.get_untracked() {
             slug.set(suggested);
@@ -93,7 +94,7 @@ pub fn OrgForm(org: Option<Organization>, on_saved: Callback<Organization>, on_c
         })
     };
 
-    let save = Action::new_local(move |(name, slug, plan): &(String, String, Plan)| {
+    let save = LocalAction::new(move |(name, slug, plan): &(String, String, Plan)| {
         let (name, slug, plan, editing) = (name.clone(), slug.clone(), *plan, editing.clone());
         async move {
             match editing {
@@ -118,7 +119,7 @@ pub fn OrgForm(org: Option<Organization>, on_saved: Callback<Organization>, on_c
             }
         }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(saved)) = save.value().get() {
             on_saved.run(saved);
             on_close.run(());

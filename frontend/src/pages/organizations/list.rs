@@ -13,6 +13,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgStatusBadge;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, LocalAction};
 use crate::routes;
 use crate::state::use_api;
 
@@ -44,7 +45,7 @@ pub fn OrgList(
     let api = use_api();
     let orgs = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = LocalAction::new(move |cursor: &String| {
         let (filter, cursor) = (filter.clone(), cursor.clone());
         async move {
             let page = api.organizations(&filter, Some(cursor)).await?;
@@ -69,7 +70,7 @@ pub fn OrgList(
                 </tr>
             </thead>
             <tbody role="rowgroup">
-                <For each=move || orgs.get() key=|org| (org.id, org.updated_at) children=move |org| view! { <OrgRow org /> } />
+                <Keyed each=move || orgs.get() key=|org| (org.id, org.updated_at) children=move |org| view! { <OrgRow org /> } />
             </tbody>
         </table>
         <div class="settings-list__footer">

@@ -16,6 +16,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::ServerTable;
 use crate::pages::users::{NewUserDialog, UserTable};
+use crate::reactive::{Loader, LocalAction};
 use crate::routes;
 use crate::state::{use_api, use_session};
 
@@ -30,7 +31,7 @@ pub fn Members(org: Signal<Organization>) -> impl IntoView {
         organization: id.to_string(),
         ..UserFilter::default()
     };
-    let users = LocalResource::new({
+    let users = Loader::new({
         let filter = filter.clone();
         move || {
             let filter = filter.clone();
@@ -51,7 +52,7 @@ pub fn Members(org: Signal<Organization>) -> impl IntoView {
                 Ok(first) => {
                     let shown = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let (filter, cursor) = (filter.clone(), cursor.clone());
                         async move {
                             let page = api.users(&filter, Some(cursor)).await?;
@@ -107,7 +108,7 @@ pub fn OrgServers(id: Uuid) -> impl IntoView {
         organization: id.to_string(),
         ..McpFilter::default()
     };
-    let servers = LocalResource::new({
+    let servers = Loader::new({
         let filter = filter.clone();
         move || {
             let filter = filter.clone();
@@ -127,7 +128,7 @@ pub fn OrgServers(id: Uuid) -> impl IntoView {
                 Ok(first) => {
                     let shown = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let (filter, cursor) = (filter.clone(), cursor.clone());
                         async move {
                             let page = api.mcp_servers(&filter, Some(cursor)).await?;

@@ -17,6 +17,7 @@ use crate::components::field::TextField;
 use crate::components::load_more::LoadMore;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::HealthBadge;
+use crate::reactive::{Keyed, Loader, LocalAction, effect};
 use crate::state::use_api;
 
 const BUDGET: &str = "settings.monthly_budget_cents";
@@ -132,7 +133,7 @@ pub fn SettingsOverrides(org: Organization, on_saved: Callback<Organization>) ->
             .into_iter()
             .collect::<BTreeSet<Uuid>>(),
     );
-    let save = Action::new_local(move |settings: &OrgSettings| {
+    let save = LocalAction::new(move |settings: &OrgSettings| {
         let change = UpdateOrganization {
             settings: Some(before.with_value(|before| patch(before, settings))),
             ..UpdateOrganization::default()
@@ -140,7 +141,7 @@ pub fn SettingsOverrides(org: Organization, on_saved: Callback<Organization>) ->
         async move { api.organization_update(id, &change).await }
     });
     let saved = RwSignal::new(false);
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(org)) = save.value().get() {
             before.set_value(org.settings.clone());
             saved.set(true);
@@ -148,7 +149,7 @@ pub fn SettingsOverrides(org: Organization, on_saved: Callback<Organization>) ->
         }
     });
     // Any edit after a save makes "Saved" stale.
-    Effect::new(move || {
+    effect(move || {
         budget.track();
         rate.track();
         restricted.track();
@@ -236,7 +237,7 @@ fn ServerChoices(chosen: RwSignal<BTreeSet<Uuid>>) -> impl IntoView {
         organization: "global".into(),
         ..McpFilter::default()
     };
-    let servers = LocalResource::new({
+    let servers = Loader::new({
         let filter = filter.clone();
         move || {
             let filter = filter.clone();
@@ -256,7 +257,7 @@ fn ServerChoices(chosen: RwSignal<BTreeSet<Uuid>>) -> impl IntoView {
                 Ok(first) => {
                     let shown = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let (filter, cursor) = (filter.clone(), cursor.clone());
                         async move {
                             let page = api.mcp_servers(&filter, Some(cursor)).await?;
@@ -267,7 +268,7 @@ fn ServerChoices(chosen: RwSignal<BTreeSet<Uuid>>) -> impl IntoView {
                     });
                     view! {
                         <ul class="check-list" aria-label="Global MCP servers">
-                            <For each=move || shown.get() key=|s| s.id children=move |server| view! { <ServerChoice server chosen /> } />
+                            <Keyed each=move || shown.get() key=|s| s.id children=move |server| view! { <ServerChoice server chosen /> } />
                         </ul>
                         <LoadMore next action=load_more what="servers" />
                     }

@@ -13,6 +13,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::modal::Modal;
 use crate::components::org_status::OrgStatusBadge;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, Loader, LocalAction, effect};
 use crate::state::use_api;
 
 const REASON_MAX: usize = 500;
@@ -51,11 +52,11 @@ pub fn StatusDialog(org: Organization, on_changed: Callback<Organization>, on_cl
     };
     let reason = RwSignal::new(String::new());
     let attempted = RwSignal::new(false);
-    let change = Action::new_local(move |reason: &String| {
+    let change = LocalAction::new(move |reason: &String| {
         let reason = reason.clone();
         async move { api.organization_set_status(id, to, &reason).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(org)) = change.value().get() {
             on_changed.run(org);
             on_close.run(());
@@ -129,7 +130,7 @@ pub fn StatusDialog(org: Organization, on_changed: Callback<Organization>, on_cl
 #[component]
 pub fn StatusHistory(id: Uuid, version: Signal<u32>) -> impl IntoView {
     let api = use_api();
-    let history = LocalResource::new(move || {
+    let history = Loader::new(move || {
         version.track();
         async move { api.organization_status_history(id, None).await }
     });
@@ -144,7 +145,7 @@ pub fn StatusHistory(id: Uuid, version: Signal<u32>) -> impl IntoView {
                 Ok(first) => {
                     let changes = RwSignal::new(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let cursor = cursor.clone();
                         async move {
                             let page = api.organization_status_history(id, Some(cursor)).await?;
@@ -155,7 +156,7 @@ pub fn StatusHistory(id: Uuid, version: Signal<u32>) -> impl IntoView {
                     });
                     view! {
                         <ol class="change-list" aria-label="Status changes, newest first">
-                            <For
+                            <Keyed
                                 each=move || changes.get()
                                 key=|c| c.id
                                 children=move |change| view! {

@@ -11,6 +11,7 @@ use omni_types::rbac::{CreateRole, PermissionInfo, Role, UpdateRole};
 use super::picker::PermissionPicker;
 use crate::components::field::TextField;
 use crate::components::modal::Modal;
+use crate::reactive::{LocalAction, effect};
 use crate::state::use_api;
 
 const FIELDS: [&str; 4] = ["name", "description", "permissions", "mfa_required"];
@@ -42,7 +43,7 @@ pub fn RoleEditor(
     let attempted = RwSignal::new(false);
     let name_touched = RwSignal::new(false);
 
-    let save = Action::new_local(move |request: &(Option<CreateRole>, UpdateRole)| {
+    let save = LocalAction::new(move |request: &(Option<CreateRole>, UpdateRole)| {
         let request = request.clone();
         async move {
             match (id, request) {
@@ -53,7 +54,7 @@ pub fn RoleEditor(
             }
         }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(role)) = save.value().get() {
             on_saved.run(role);
         }

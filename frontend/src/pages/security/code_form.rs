@@ -9,13 +9,14 @@ use omni_types::mfa::{BackupCodes, MfaCode};
 use crate::api::ApiError;
 use crate::components::code_field::{CodeField, CodeKind, normalise};
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::{LocalAction, memo};
 
 /// A code field and its buttons. `action` sends the code; the caller reads its success.
 #[component]
 pub fn CodeForm(
     id: &'static str,
     submit_label: &'static str,
-    action: Action<MfaCode, Result<BackupCodes, ApiError>>,
+    action: LocalAction<MfaCode, Result<BackupCodes, ApiError>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let code = RwSignal::new(String::new());
@@ -46,7 +47,7 @@ pub fn CodeForm(
         };
         mine.into_iter().chain(theirs).collect::<Vec<_>>()
     });
-    let failure = Memo::new(move |_| {
+    let failure = memo(move || {
         let error = error()?;
         (error.status() != Some(422) || error.has_errors_beyond(&["code"]))
             .then(|| (action.version().get(), error.to_string()))

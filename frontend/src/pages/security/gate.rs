@@ -8,6 +8,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use omni_types::auth::Me;
 
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::{effect, memo};
 use crate::routes;
 use crate::state::use_session;
 
@@ -54,14 +55,14 @@ impl Requirement {
 pub fn AccountGate(children: Children) -> impl IntoView {
     let session = use_session();
     let pathname = use_location().pathname;
-    let requirement = Memo::new(move |_| session.with_admin(|admin| admin.and_then(Requirement::of)));
+    let requirement = memo(move || session.with_admin(|admin| admin.and_then(Requirement::of)));
     let on_its_page = move |r: Requirement| pathname.with(|path| path.trim_end_matches('/') == r.href());
-    let blocked = Memo::new(move |_| requirement.get().is_some_and(|r| r.blocks() && !on_its_page(r)));
+    let blocked = memo(move || requirement.get().is_some_and(|r| r.blocks() && !on_its_page(r)));
     // Navigating from an effect, with the page kept mounted (and hidden) rather than swapped
     // out: the page is then not rebuilt when the requirement is met on its own page, and a
     // redirecting route (`/` → the profile) cannot bounce against this one.
     let navigate = use_navigate();
-    Effect::new(move || {
+    effect(move || {
         if blocked.get()
             && let Some(requirement) = requirement.get_untracked()
         {

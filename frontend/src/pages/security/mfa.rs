@@ -9,6 +9,7 @@ use super::code_form::CodeForm;
 use crate::api::ApiError;
 use crate::components::copy_button::CopyButton;
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::{LocalAction, effect};
 use crate::state::use_api;
 
 /// Where the card stands; each step is its own view.
@@ -29,18 +30,18 @@ pub fn MfaCard(me: Me) -> impl IntoView {
     let api = use_api();
     let step = RwSignal::new(if me.mfa_enabled { Step::On } else { Step::Off });
 
-    let enrol = Action::new_local(move |_: &()| async move { api.mfa_enrol().await });
-    Effect::new(move || match enrol.value().get() {
+    let enrol = LocalAction::new(move |_: &()| async move { api.mfa_enrol().await });
+    effect(move || match enrol.value().get() {
         Some(Ok(enrolment)) => step.set(Step::Enrolling(enrolment)),
         // Enabled in another tab since this page loaded: the server knows best.
         Some(Err(e)) if e.status() == Some(409) => step.set(Step::On),
         _ => {}
     });
-    let confirm = Action::new_local(move |code: &MfaCode| {
+    let confirm = LocalAction::new(move |code: &MfaCode| {
         let code = code.clone();
         async move { api.mfa_confirm(&code).await }
     });
-    let regenerate = Action::new_local(move |code: &MfaCode| {
+    let regenerate = LocalAction::new(move |code: &MfaCode| {
         let code = code.clone();
         async move { api.mfa_backup_codes(&code).await }
     });
@@ -156,8 +157,8 @@ pub fn MfaBadge(#[prop(into)] enabled: Signal<bool>) -> impl IntoView {
     }
 }
 
-fn show_codes_from(action: Action<MfaCode, Result<BackupCodes, ApiError>>, step: RwSignal<Step>) {
-    Effect::new(move || {
+fn show_codes_from(action: LocalAction<MfaCode, Result<BackupCodes, ApiError>>, step: RwSignal<Step>) {
+    effect(move || {
         if let Some(Ok(codes)) = action.value().get() {
             step.set(Step::Codes(codes.codes));
         }
@@ -167,7 +168,7 @@ fn show_codes_from(action: Action<MfaCode, Result<BackupCodes, ApiError>>, step:
 #[component]
 fn Enrolment(
     enrolment: MfaEnrolment,
-    confirm: Action<MfaCode, Result<BackupCodes, ApiError>>,
+    confirm: LocalAction<MfaCode, Result<BackupCodes, ApiError>>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let qr = svg_data_uri(&enrolment.qr_svg);

@@ -9,6 +9,7 @@ use omni_types::auth::ChangePassword;
 use super::checks;
 use crate::components::field::TextField;
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::{LocalAction, effect, memo};
 use crate::routes;
 use crate::state::use_api;
 
@@ -28,7 +29,7 @@ pub fn PasswordCard(
     let inputs = [NodeRef::<html::Input>::new(), NodeRef::new(), NodeRef::new()];
     let sent = RwSignal::new(None::<ChangePassword>);
 
-    let submit = Action::new_local(move |change: &ChangePassword| {
+    let submit = LocalAction::new(move |change: &ChangePassword| {
         let change = change.clone();
         async move { api.change_password(&change).await }
     });
@@ -79,7 +80,7 @@ pub fn PasswordCard(
         };
         mine.map(str::to_owned).into_iter().collect::<Vec<_>>()
     });
-    let failure = Memo::new(move |_| {
+    let failure = memo(move || {
         let error = error()?;
         (error.status() != Some(422) || error.has_errors_beyond(&FIELDS))
             .then(|| (submit.version().get(), error.to_string()))
@@ -110,7 +111,7 @@ pub fn PasswordCard(
         submit.dispatch(change);
     };
     // A success empties the form: the old values are of no more use, and should not linger.
-    Effect::new(move || {
+    effect(move || {
         if succeeded() {
             current.set(String::new());
             new.set(String::new());

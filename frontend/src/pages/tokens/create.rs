@@ -15,6 +15,7 @@ use crate::components::field::TextField;
 use crate::components::local_time::input::{BrowserZone, Zone};
 use crate::components::secret::OnceSecret;
 use crate::pages::roles::picker::PermissionPicker;
+use crate::reactive::{LocalAction, effect};
 use crate::state::{use_api, use_session};
 
 const NAME_MAX: usize = 100;
@@ -37,11 +38,11 @@ pub fn CreateTokenForm(on_created: Callback<CreatedApiToken>, on_cancel: Callbac
     let name_touched = RwSignal::new(false);
     let name_input = NodeRef::<html::Input>::new();
 
-    let create = Action::new_local(move |body: &CreateApiToken| {
+    let create = LocalAction::new(move |body: &CreateApiToken| {
         let body = body.clone();
         async move { api.api_token_create(&body).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(created)) = create.value().get() {
             on_created.run(created);
         }
@@ -153,7 +154,7 @@ pub fn NewTokenSecret(token: CreatedApiToken, on_done: Callback<()>) -> impl Int
     );
     let heading = NodeRef::<html::H2>::new();
     // Announce the result and put keyboard users on it.
-    Effect::new(move || {
+    effect(move || {
         if let Some(heading) = heading.get() {
             let _ = heading.focus();
         }

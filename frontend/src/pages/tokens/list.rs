@@ -10,6 +10,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::modal::ConfirmDialog;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, LocalAction, effect};
 use crate::state::use_api;
 
 #[component]
@@ -26,7 +27,7 @@ pub fn TokenList(first: Page<ApiToken>, on_changed: Callback<()>) -> impl IntoVi
     let api = use_api();
     let tokens = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = LocalAction::new(move |cursor: &String| {
         let cursor = cursor.clone();
         async move {
             let page = api.api_tokens(Some(cursor)).await?;
@@ -37,11 +38,11 @@ pub fn TokenList(first: Page<ApiToken>, on_changed: Callback<()>) -> impl IntoVi
     });
 
     let revoking = RwSignal::new(None::<ApiToken>);
-    let revoke = Action::new_local(move |id: &Uuid| {
+    let revoke = LocalAction::new(move |id: &Uuid| {
         let id = *id;
         async move { api.api_token_revoke(id).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(())) = revoke.value().get() {
             revoke.value().set(None);
             revoking.set(None);
@@ -93,7 +94,7 @@ pub fn TokenList(first: Page<ApiToken>, on_changed: Callback<()>) -> impl IntoVi
                 </tr>
             </thead>
             <tbody role="rowgroup">
-                <For
+                <Keyed
                     each=move || tokens.get()
                     key=|token| (token.id, token.status == TokenStatus::Active)
                     children=move |token| view! { <TokenRow token on_revoke=Callback::new(move |t| revoking.set(Some(t))) /> }

@@ -10,6 +10,7 @@ use super::external_ids::to_map;
 use super::profile::{Draft, FIELDS, UserFields};
 use crate::components::field::CheckboxField;
 use crate::components::modal::Modal;
+use crate::reactive::{LocalAction, effect};
 use crate::state::use_api;
 
 /// `organization`: the one to suggest (the page's, or the console's scope).
@@ -23,11 +24,11 @@ pub fn NewUserDialog(
     let draft = Draft::of(None, organization.as_ref());
     let enabled = RwSignal::new(true);
     let attempted = RwSignal::new(false);
-    let create = Action::new_local(move |body: &CreateHubUser| {
+    let create = LocalAction::new(move |body: &CreateHubUser| {
         let body = body.clone();
         async move { api.user_create(&body).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(user)) = create.value().get() {
             on_created.run(user);
             on_close.run(());

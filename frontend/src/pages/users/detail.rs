@@ -22,6 +22,7 @@ use crate::components::modal::ConfirmDialog;
 use crate::components::org_status::OrgLabel;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Loader, LocalAction, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 
@@ -38,8 +39,8 @@ pub fn UserDetailPage() -> impl IntoView {
 fn UserDetail() -> impl IntoView {
     let api = use_api();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
-    let user = LocalResource::new(move || {
+    let id = memo(move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
+    let user = Loader::new(move || {
         let id = id.get();
         async move {
             match id {
@@ -96,7 +97,7 @@ fn UserView(user: HubUser) -> impl IntoView {
     // Anything that changes what the user may call: the effective view asks again.
     let version = RwSignal::new(0u32);
     let bump = move || version.update(|v| *v += 1);
-    let effective = LocalResource::new(move || {
+    let effective = Loader::new(move || {
         version.track();
         async move { api.user_effective_permissions(id).await }
     });
@@ -107,23 +108,23 @@ fn UserView(user: HubUser) -> impl IntoView {
     // A move to another organization changes the servers the user can be granted, and
     // drops grants on the old one's: the editor starts again. Nothing else rebuilds it,
     // so unsaved choices survive, say, disabling the user.
-    let organization = Memo::new(move |_| current.with(|u| u.organization.id));
+    let organization = memo(move || current.with(|u| u.organization.id));
 
-    let toggle = Action::new_local(move |enabled: &bool| {
+    let toggle = LocalAction::new(move |enabled: &bool| {
         let change = UpdateHubUser {
             enabled: Some(*enabled),
             ..UpdateHubUser::default()
         };
         async move { api.user_update(id, &change).await }
     });
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(user)) = toggle.value().get() {
             changed.run(user);
         }
     });
     let deleting = RwSignal::new(false);
-    let delete = Action::new_local(move |_: &()| async move { api.user_delete(id).await });
-    Effect::new(move || {
+    let delete = LocalAction::new(move |_: &()| async move { api.user_delete(id).await });
+    effect(move || {
         if let Some(Ok(())) = delete.value().get() {
             navigate(&routes::USERS.href(), NavigateOptions::default());
         }

@@ -9,10 +9,11 @@ use super::reason::{Decision, reason_text};
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::Loader;
 
 /// `effective`: the user's effective permissions (the page reloads them after a change).
 #[component]
-pub fn EffectivePermissionsView(effective: LocalResource<Result<EffectivePermissions, ApiError>>) -> impl IntoView {
+pub fn EffectivePermissionsView(effective: Loader<Result<EffectivePermissions, ApiError>>) -> impl IntoView {
     let reloading = RwSignal::new(false);
     let reload = Callback::new(move |()| effective.refetch());
     let body = move || {

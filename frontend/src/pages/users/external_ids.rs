@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
+use crate::reactive::Keyed;
+
 /// Most providers one user may have (as the server checks).
 const MAX_PROVIDERS: usize = 10;
 
@@ -91,7 +93,7 @@ pub fn ExternalIdsEditor(
             <p class="muted small">"The user's ids in other systems, such as their Slack member id."</p>
             <Show when=move || rows.with(|r| !r.is_empty())>
                 <ul class="external-ids__rows">
-                    <For
+                    <Keyed
                         each=move || rows.get()
                         key=|row| row.key
                         children=move |row| {

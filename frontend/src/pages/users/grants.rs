@@ -20,6 +20,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::permission_required::PermissionRequired;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::HealthBadge;
+use crate::reactive::{Keyed, Loader, LocalAction, effect, memo};
 use crate::state::use_api;
 
 /// What the user may call on one server.
@@ -106,7 +107,7 @@ pub fn GrantsEditor(
         visible_to: Some(organization),
         ..McpFilter::default()
     };
-    let loaded = LocalResource::new({
+    let loaded = Loader::new({
         let filter = filter.clone();
         move || {
             let filter = filter.clone();
@@ -173,7 +174,7 @@ fn Editor(
     );
     let servers = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = LocalAction::new(move |cursor: &String| {
         let (filter, cursor) = (filter.clone(), cursor.clone());
         async move {
             let page = api.mcp_servers(&filter, Some(cursor)).await?;
@@ -182,7 +183,7 @@ fn Editor(
             Ok::<_, ApiError>(())
         }
     });
-    let rows = Memo::new(move |_| {
+    let rows = memo(move || {
         let mut rows: Vec<Row> = servers.with(|s| s.iter().map(Row::of).collect());
         granted_names.with(|names| {
             for (id, name) in names {
@@ -203,12 +204,12 @@ fn Editor(
     // The servers in the order the last request listed them: its errors count in it.
     let sent = StoredValue::new(Vec::<Uuid>::new());
     let attempted = RwSignal::new(false);
-    let save = Action::new_local(move |request: &ReplaceGrants| {
+    let save = LocalAction::new(move |request: &ReplaceGrants| {
         let request = request.clone();
         async move { api.user_grants_replace(user, &request).await }
     });
     let done = RwSignal::new(false);
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(views)) = save.value().get() {
             let now = grants_of(&views);
             granted_names.set(views.iter().map(|g| (g.server_id, g.server_name.clone())).collect());
@@ -280,7 +281,7 @@ fn Editor(
                     fallback=|| view! { <p class="muted">"No MCP servers are visible to this user's organization yet."</p> }
                 >
                     <ul class="grant-list">
-                        <For
+                        <Keyed
                             each=move || rows.get()
                             key=|row| row.id
                             children=move |row| {
@@ -319,7 +320,7 @@ fn GrantRow(row: Row, draft: RwSignal<Grants>, errors: Signal<Vec<String>>, lock
     let name = format!("grant-{id}");
     let errors_id = format!("grant-{id}-errors");
     let described = errors_id.clone();
-    let choice = Memo::new(move |_| {
+    let choice = memo(move || {
         draft.with(|d| match d.get(&id) {
             None => Choice::None,
             Some(Access::All) => Choice::All,

@@ -12,6 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::api::ApiError;
 use crate::components::field::TextAreaField;
 use crate::components::permission_required::RequirePermission;
+use crate::reactive::{LocalAction, memo};
 use crate::routes;
 use crate::state::use_api;
 
@@ -70,17 +71,17 @@ fn Import() -> impl IntoView {
     let csv = RwSignal::new(String::new());
     let file_name = RwSignal::new(None::<String>);
     let read_error = RwSignal::new(None::<String>);
-    let check = Action::new_local(move |text: &String| {
+    let check = LocalAction::new(move |text: &String| {
         let text = text.clone();
         async move { api.users_import(&text, true).await.map(|report| (text, report)) }
     });
-    let import = Action::new_local(move |text: &String| {
+    let import = LocalAction::new(move |text: &String| {
         let text = text.clone();
         async move { api.users_import(&text, false).await.map(|report| (text, report)) }
     });
     let current = move |text: &str| csv.with(|now| now == text);
     // The latest dry run, while it is about the text as it now is.
-    let checked = Memo::new(move |_| {
+    let checked = memo(move || {
         check
             .value()
             .get()
@@ -88,7 +89,7 @@ fn Import() -> impl IntoView {
             .filter(|(text, _)| current(text))
             .map(|(_, report)| report)
     });
-    let imported = Memo::new(move |_| {
+    let imported = memo(move || {
         import
             .value()
             .get()

@@ -13,6 +13,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgLabel;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, LocalAction};
 use crate::routes;
 use crate::state::use_api;
 
@@ -44,7 +45,7 @@ pub fn UserList(
     let api = use_api();
     let users = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
-    let load_more = Action::new_local(move |cursor: &String| {
+    let load_more = LocalAction::new(move |cursor: &String| {
         let (filter, cursor) = (filter.clone(), cursor.clone());
         async move {
             let page = api.users(&filter, Some(cursor)).await?;
@@ -86,7 +87,7 @@ pub fn UserTable(users: Signal<Vec<HubUser>>, show_org: bool) -> impl IntoView {
                 </tr>
             </thead>
             <tbody role="rowgroup">
-                <For each=move || users.get() key=|user| (user.id, user.updated_at) children=move |user| view! { <UserRow user show_org /> } />
+                <Keyed each=move || users.get() key=|user| (user.id, user.updated_at) children=move |user| view! { <UserRow user show_org /> } />
             </tbody>
         </table>
     }

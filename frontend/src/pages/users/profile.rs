@@ -15,6 +15,7 @@ use super::role_hint;
 use crate::api::ApiError;
 use crate::components::field::{TextField, check_email};
 use crate::components::org_select::OrgSelect;
+use crate::reactive::{LocalAction, effect};
 use crate::state::use_api;
 
 /// The request fields the forms have inputs for.
@@ -156,12 +157,12 @@ pub fn ProfileForm(user: HubUser, on_saved: Callback<HubUser>) -> impl IntoView 
     let draft = Draft::of(Some(&user), None);
     let before = StoredValue::new(user);
     let attempted = RwSignal::new(false);
-    let save = Action::new_local(move |change: &UpdateHubUser| {
+    let save = LocalAction::new(move |change: &UpdateHubUser| {
         let change = change.clone();
         async move { api.user_update(id, &change).await }
     });
     let saved = RwSignal::new(false);
-    Effect::new(move || {
+    effect(move || {
         if let Some(Ok(user)) = save.value().get() {
             before.set_value(user.clone());
             saved.set(true);

@@ -8,20 +8,21 @@ use uuid::Uuid;
 
 use super::reason::reason_text;
 use crate::api::ApiError;
+use crate::reactive::{Loader, LocalAction, effect};
 use crate::state::use_api;
 
 /// `effective`: the user's effective permissions, whose servers and tools the form offers.
 #[component]
-pub fn TestCall(user: Uuid, effective: LocalResource<Result<EffectivePermissions, ApiError>>) -> impl IntoView {
+pub fn TestCall(user: Uuid, effective: Loader<Result<EffectivePermissions, ApiError>>) -> impl IntoView {
     let api = use_api();
     let server = RwSignal::new(String::new());
     let tool = RwSignal::new(String::new());
-    let check = Action::new_local(move |(server, tool): &(String, String)| {
+    let check = LocalAction::new(move |(server, tool): &(String, String)| {
         let (server, tool) = (server.clone(), tool.clone());
         async move { api.can_call(user, &server, &tool).await }
     });
     // A new question clears the old answer, which would otherwise read as this one's.
-    Effect::new(move || {
+    effect(move || {
         server.track();
         tool.track();
         check.value().set(None);

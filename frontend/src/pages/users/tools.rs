@@ -11,6 +11,7 @@ use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::load_more::LoadMore;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::{Keyed, Loader, LocalAction};
 use crate::state::use_api;
 
 #[component]
@@ -26,7 +27,7 @@ pub fn ToolPicker(
     let api = use_api();
     let typed = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
-    let tools = LocalResource::new(move || {
+    let tools = Loader::new(move || {
         let q = applied.get();
         async move { api.mcp_server_tools(server, &q, None).await.map(|page| (q, page)) }
     });
@@ -56,7 +57,7 @@ pub fn ToolPicker(
                 Ok((q, first)) => {
                     shown.set(first.items);
                     let next = RwSignal::new(first.next_cursor);
-                    let load_more = Action::new_local(move |cursor: &String| {
+                    let load_more = LocalAction::new(move |cursor: &String| {
                         let (cursor, q) = (cursor.clone(), q.clone());
                         async move {
                             let page = api.mcp_server_tools(server, &q, Some(cursor)).await?;
@@ -67,7 +68,7 @@ pub fn ToolPicker(
                     });
                     view! {
                         <ul class="check-list" aria-label="Tools">
-                            <For
+                            <Keyed
                                 each=move || shown.get()
                                 key=|t| t.name.clone()
                                 children=move |tool| view! { <ToolChoice server tool selected on_toggle disabled /> }
