@@ -15,8 +15,11 @@
 -- permission, apart from events:write.
 INSERT INTO permissions (name, description) VALUES
     ('events:manage', 'Replay and discard refused usage events (dead letters)');
+-- Every role that could replay through events:write keeps that ability (owner and
+-- admin among them); API tokens list their permissions and do not.
 INSERT INTO role_permissions (role_id, permission)
-SELECT id, 'events:manage' FROM roles WHERE name IN ('owner', 'admin');
+SELECT DISTINCT role_id, 'events:manage' FROM role_permissions WHERE permission = 'events:write'
+ON CONFLICT DO NOTHING;
 
 ALTER TABLE usage_hourly RENAME TO usage_hourly_v1;
 ALTER TABLE usage_hourly_errors RENAME TO usage_hourly_errors_v1;

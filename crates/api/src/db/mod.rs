@@ -25,10 +25,18 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 /// Without JIT: our queries are short, and compiling one costs more (a few ms) than it
 /// saves.
 pub fn pool(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
-    let options = url.parse::<PgConnectOptions>()?.options([("jit", "off")]);
+    // A statement after connecting rather than a startup option: connection poolers
+    // (PgBouncer) refuse startup options they do not know.
+    let options = url.parse::<PgConnectOptions>()?;
     Ok(PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(std::time::Duration::from_secs(5))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("SET jit = off").execute(conn).await?;
+                Ok(())
+            })
+        })
         .connect_lazy_with(options))
 }
 

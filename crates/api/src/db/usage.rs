@@ -316,6 +316,18 @@ pub async fn upsert_errors(db: impl PgExecutor<'_>, grains: &[(Grain, BTreeMap<E
     Ok(())
 }
 
+/// A transaction that adds to the rollups or seals a day. READ COMMITTED, whatever the
+/// database's default: the day protocol (`usage::days`) needs each statement after a
+/// lock wait to see what committed before the lock was granted, which a snapshot taken
+/// at the transaction's first statement (REPEATABLE READ) would not.
+pub async fn begin_rollup_write(db: &sqlx::PgPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = db.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// The advisory lock of a UTC day's rollups: ingestion holds it shared until COMMIT,
 /// the sealing job exclusively while it sums the day.
 fn day_lock(day: DateTime<Utc>) -> i64 {
@@ -332,8 +344,10 @@ pub async fn hold_days(conn: &mut PgConnection, days: &[DateTime<Utc>]) -> sqlx:
     )
     .fetch_all(&mut *conn)
     .await?;
+    // Rows locked in day order, as every batch does: no deadlock between two.
     sqlx::query!(
-        "UPDATE usage_days SET dirty = true WHERE day = ANY($1) AND NOT dirty",
+        "UPDATE usage_days SET dirty = true
+         WHERE day IN (SELECT day FROM usage_days WHERE day = ANY($1) AND NOT dirty ORDER BY day FOR UPDATE)",
         days
     )
     .execute(&mut *conn)

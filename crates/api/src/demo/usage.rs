@@ -232,7 +232,7 @@ async fn store_day(pool: &PgPool, day: &mut Vec<Accepted>) -> anyhow::Result<u64
     if day.is_empty() {
         return Ok(0);
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = usage_db::begin_rollup_write(pool).await?;
     let mut text = String::with_capacity(day.len() * 200);
     for e in day.iter() {
         let _ = writeln!(

@@ -25,7 +25,7 @@ const EVERY: Duration = Duration::from_secs(300);
 pub async fn seal(db: &PgPool) -> sqlx::Result<usize> {
     let days = usage::days_to_seal(db, day_of(Utc::now())).await?;
     for &day in &days {
-        let mut tx = db.begin().await?;
+        let mut tx = usage::begin_rollup_write(db).await?;
         usage::seal_day(&mut tx, day).await?;
         tx.commit().await?;
     }

@@ -47,7 +47,9 @@ impl Grain {
     /// whose 30 days of hours would be hundreds of thousands of rows. A daily grain is
     /// summed from the smallest hourly grain keeping its dimensions, so it costs
     /// ingestion nothing: users by server, and by server and tool (from the base), exist
-    /// only by day.
+    /// only by day. A migration that changes this list must mark every day dirty
+    /// (`UPDATE usage_days SET dirty = true`): a day sealed before has no rows of a new
+    /// grain.
     pub const DAILY: [Grain; 4] = [
         Grain(Self::ORGANIZATION | Self::SERVER | Self::TOOL | Self::USER),
         Grain(Self::ORGANIZATION | Self::SERVER | Self::USER),

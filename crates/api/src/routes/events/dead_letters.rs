@@ -92,7 +92,7 @@ pub async fn replay(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::usage::begin_rollup_write(&state.db).await?;
     let letters = usage::dead_letters_to_replay(&mut *tx, body.ids.as_deref(), body.reason, MAX_REPLAY).await?;
     let payloads: Vec<Box<RawValue>> = letters
         .iter()

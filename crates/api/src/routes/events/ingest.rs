@@ -62,7 +62,7 @@ pub async fn ingest(
         Credential::Token { token_id, .. } => Some(token_id),
         Credential::Session { .. } => None,
     };
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::usage::begin_rollup_write(&state.db).await?;
     let report = ingest::ingest(&mut tx, &events, super::limits(&state), token).await?;
     tx.commit().await?;
     metrics::counter!("omni_usage_events_total", "outcome" => "accepted").increment(report.accepted as u64);
