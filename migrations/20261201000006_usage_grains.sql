@@ -34,15 +34,16 @@ ALTER INDEX usage_daily_pkey RENAME TO usage_daily_v1_pkey;
 ALTER INDEX usage_hourly_errors_pkey RENAME TO usage_hourly_errors_v1_pkey;
 
 -- Hourly rows of every grain, maintained in the ingesting transaction. Rows of a grain
--- and hour are contiguous in the primary key. Measure updates touch no indexed column,
+-- and hour are contiguous in the primary key; its text columns compare bytes (COLLATE
+-- "C": faster than a locale, and only equality is ever asked of them). Measure updates touch no indexed column,
 -- so with room left on each page they are HOT updates (no index writes).
 CREATE TABLE usage_hourly (
     grain           smallint NOT NULL CHECK (grain BETWEEN 0 AND 31),
     hour            timestamptz NOT NULL,
     organization_id uuid NOT NULL,
     mcp_server_id   uuid NOT NULL,
-    tool            text NOT NULL,
-    model           text NOT NULL,
+    tool            text COLLATE "C" NOT NULL,
+    model           text COLLATE "C" NOT NULL,
     hub_user_id     uuid NOT NULL,
     calls           bigint NOT NULL,
     errors          bigint NOT NULL,
@@ -88,9 +89,9 @@ CREATE TABLE usage_hourly_errors (
     hour            timestamptz NOT NULL,
     organization_id uuid NOT NULL,
     mcp_server_id   uuid NOT NULL,
-    tool            text NOT NULL,
+    tool            text COLLATE "C" NOT NULL,
     hub_user_id     uuid NOT NULL,
-    error_type      text NOT NULL,
+    error_type      text COLLATE "C" NOT NULL,
     errors          bigint NOT NULL,
     PRIMARY KEY (grain, hour, organization_id, mcp_server_id, tool, hub_user_id, error_type)
 );
