@@ -113,31 +113,26 @@ fn measure_columns() -> String {
     )
 }
 
+fn read_i64(row: &PgRow, name: &str) -> sqlx::Result<i64> {
+    Ok(row.try_get::<Option<i64>, _>(name)?.unwrap_or(0))
+}
+
 /// A rollup row's sums, as read; [`Sums::measures`] turns them into the answer's form.
 pub use super::rollup::Totals as Sums;
 
 impl Sums {
+    /// The sums of [`measure_columns`] (a series' empty buckets read as zeros).
     fn read(row: &PgRow) -> sqlx::Result<Sums> {
-        let get = |name: &str| -> sqlx::Result<i64> { Ok(row.try_get::<Option<i64>, _>(name)?.unwrap_or(0)) };
-        let mut latency = [0; histogram::BUCKETS];
-        for (i, slot) in latency.iter_mut().enumerate() {
-            *slot = get(&format!("l{}", i + 1))?;
+        let mut sums = Self::read_scalars(row)?;
+        for (i, slot) in sums.latency.iter_mut().enumerate() {
+            *slot = read_i64(row, &format!("l{}", i + 1))?;
         }
-        Ok(Sums {
-            calls: get("calls")?,
-            errors: get("errors")?,
-            input_tokens: get("input_tokens")?,
-            output_tokens: get("output_tokens")?,
-            cached_tokens: get("cached_tokens")?,
-            cost_micros: get("cost_micros")?,
-            latency_ms_sum: get("latency_ms_sum")?,
-            latency,
-        })
+        Ok(sums)
     }
 
     /// The sums of [`scalar_columns`], without a histogram.
     fn read_scalars(row: &PgRow) -> sqlx::Result<Sums> {
-        let get = |name: &str| -> sqlx::Result<i64> { Ok(row.try_get::<Option<i64>, _>(name)?.unwrap_or(0)) };
+        let get = |name: &str| read_i64(row, name);
         Ok(Sums {
             calls: get("calls")?,
             errors: get("errors")?,
