@@ -240,9 +240,9 @@ pub async fn upsert_hourly(db: impl PgExecutor<'_>, grains: &[(Grain, BTreeMap<K
             m.push(t);
         }
     }
-    // The histogram goes in as one array per bucket (a slice of one long array per row
-    // made the statement quadratic: each slice copied the whole parameter) and is added
-    // bucket by bucket, written out (a function over `unnest` costs twice as much).
+    // The histogram goes in as one array per bucket, unnested beside the other columns
+    // (no per-row slicing of one long array), and is added bucket by bucket, written out
+    // (a function over `unnest` costs twice as much).
     let buckets = |f: &dyn Fn(usize) -> String| (0..BUCKETS).map(f).collect::<Vec<_>>().join(", ");
     let sql = format!(
         "INSERT INTO usage_hourly AS t (grain, hour, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
