@@ -130,3 +130,49 @@ test('model prices are edited in place, checked as typed, and kept', async ({ pa
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 });
+
+test('without events:manage or settings:read, refused events are read-only and prices absent', async ({ browser, request }) => {
+  const suffix = unique();
+  const token = await operatorToken(request);
+  const eventId = randomUUID();
+  // An event naming a server that does not exist: refused, kept as a dead letter.
+  const report = await post(request, token, '/api/v1/events', {
+    events: [
+      {
+        id: eventId,
+        time: new Date().toISOString(),
+        organization: `no-such-org-${suffix}`,
+        user: `nobody-${suffix}@example.com`,
+        server: `no-such-server-${suffix}`,
+        tool: 'echo',
+        status: 'ok',
+        latency_ms: 5,
+        input_tokens: 0,
+        output_tokens: 0,
+      },
+    ],
+  });
+  expect(report.rejected).toBe(1);
+  // Support reads telemetry, but may neither replay nor see settings.
+  const email = `support-${suffix}@example.com`;
+  const password = `support passphrase ${suffix}`;
+  await post(request, token, '/api/v1/admins', { email, display_name: 'E2E Support', roles: ['support'], password });
+
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto('/settings/usage');
+    await signIn(page, email, password);
+    await expectSignedIn(page, email);
+    await expect(page.getByRole('heading', { name: 'Usage ingestion', level: 1 })).toBeVisible();
+    const letters = page.getByTestId('dead-letters');
+    const row = letters.getByTestId('dead-letter-row').filter({ hasText: eventId });
+    await expect(row).toBeVisible();
+    await expect(letters.getByRole('button', { name: 'Replay selected' })).toHaveCount(0);
+    await expect(row.getByRole('button', { name: /Discard/ })).toHaveCount(0);
+    await expect(row.getByRole('checkbox')).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: 'Model prices' })).toHaveCount(0);
+  } finally {
+    await context.close();
+  }
+});
