@@ -395,15 +395,21 @@ async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
         batches.push(resent);
         // Days are sealed while the batches go in: a day's daily rows hold all of its
         // hours or the day is dirty, never half a batch.
+        let done = std::sync::atomic::AtomicBool::new(false);
         let (answers, sealed) = tokio::join!(
-            futures::future::join_all(batches.iter().map(|b| ingest(&app, &t.token, b))),
             async {
+                let answers = futures::future::join_all(batches.iter().map(|b| ingest(&app, &t.token, b))).await;
+                done.store(true, std::sync::atomic::Ordering::Release);
+                answers
+            },
+            async {
+                // Sealing over and over until the last batch is in, then once more.
                 let mut sealed = 0;
-                for _ in 0..5 {
+                while !done.load(std::sync::atomic::Ordering::Acquire) {
                     sealed += omni_admin::usage::days::seal(&app.pool).await.unwrap();
-                    tokio::task::yield_now().await;
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
                 }
-                sealed
+                sealed + omni_admin::usage::days::seal(&app.pool).await.unwrap()
             }
         );
         let accepted: i64 = answers.iter().map(|a| a["accepted"].as_i64().unwrap()).sum();
