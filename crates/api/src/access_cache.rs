@@ -261,10 +261,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads every table in one repeatable-read transaction: one consistent state.
     pub async fn load(db: &PgPool, generation: u64) -> sqlx::Result<Snapshot> {
-        let mut tx = db.begin().await?;
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .execute(&mut *tx)
-            .await?;
+        let mut tx = crate::db::read_snapshot(db).await?;
         let users = sqlx::query!(
             r#"SELECT u.id, u.enabled, u.role, u.organization_id, o.status = 'suspended' AS "suspended!",
                       o.servers_restricted, o.status_reason

@@ -459,11 +459,8 @@ pub async fn check_rollups(pool: &PgPool) {
         "sum(calls)::int8 AS calls, sum(errors)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
         sum(output_tokens)::int8 AS output_tokens, sum(cached_tokens)::int8 AS cached_tokens,
         sum(cost_micros)::int8 AS cost_micros, sum(latency_ms_sum)::int8 AS latency_ms_sum,
-        ARRAY[{}]::int8[] AS latency",
-        (1..=buckets)
-            .map(|i| format!("sum(latency[{i}])"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        {}::int8[] AS latency",
+        omni_admin::usage::histogram::sum_array("latency")
     );
     let raw = "count(*)::int8 AS calls, count(error_type)::int8 AS errors, sum(input_tokens)::int8 AS input_tokens,
         sum(output_tokens)::int8 AS output_tokens, sum(cached_tokens)::int8 AS cached_tokens,

@@ -169,7 +169,7 @@ pub async fn counted(db: impl PgExecutor<'_>, ids: &[Uuid]) -> sqlx::Result<Vec<
         .await
 }
 
-/// The measures of rollup rows as arrays, histograms flattened (`BUCKETS` per row).
+/// The measures of rollup rows as arrays, the histogram as one array per bucket.
 struct Measures {
     calls: Vec<i64>,
     errors: Vec<i64>,
@@ -377,10 +377,7 @@ pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Resu
     sqlx::query!("DELETE FROM usage_daily WHERE day = $1", day)
         .execute(&mut *conn)
         .await?;
-    let histogram = (1..=BUCKETS)
-        .map(|i| format!("sum(latency[{i}])"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let histogram = crate::usage::histogram::sum_array("latency");
     for g in Grain::DAILY {
         // From the smallest hourly grain keeping the daily grain's dimensions; the
         // others summed over.
@@ -400,7 +397,7 @@ pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Resu
                                       errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
                                       latency)
              SELECT {grain}, $1, {dims}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
-                    sum(cached_tokens), sum(cost_micros), sum(latency_ms_sum), ARRAY[{histogram}]
+                    sum(cached_tokens), sum(cost_micros), sum(latency_ms_sum), {histogram}
              FROM usage_hourly
              WHERE grain = {source} AND hour >= $1 AND hour < $1 + interval '1 day'
              GROUP BY 3, 4, 5, 6, 7",

@@ -89,6 +89,13 @@ pub fn sum_columns(column: &str) -> String {
         .join(", ")
 }
 
+/// SQL summing the `latency` arrays of a group's rows into one array (a rollup row of a
+/// coarser grain): `ARRAY[sum(latency[1]), …, sum(latency[36])]`.
+pub fn sum_array(column: &str) -> String {
+    let terms: Vec<String> = (1..=BUCKETS).map(|i| format!("sum({column}[{i}])")).collect();
+    format!("ARRAY[{}]", terms.join(", "))
+}
+
 /// SQL adding two histogram arrays element by element (an upsert's `SET`).
 pub fn add_arrays(left: &str, right: &str) -> String {
     let terms: Vec<String> = (1..=BUCKETS).map(|i| format!("{left}[{i}] + {right}[{i}]")).collect();

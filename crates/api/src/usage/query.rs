@@ -14,12 +14,15 @@ use omni_types::analytics::{
     Point, Scope, Series,
 };
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 use uuid::Uuid;
 
 use super::histogram;
 use super::rollup::Grain;
 use crate::db::usage as db;
+// One read-only snapshot per answer: the sealed days and the rows read after them agree,
+// and so do the queries of one answer.
+use crate::db::read_snapshot as snapshot;
 
 /// A checked analytics question.
 #[derive(Debug, Clone)]
@@ -193,16 +196,6 @@ fn push_filters(q: &mut QueryBuilder<Postgres>, f: &Filters) {
     if let Some(tool) = &f.tool {
         q.push(" AND tool = ").push_bind(tool.clone());
     }
-}
-
-/// A read-only snapshot: the sealed days and the rows read after them agree, and so do
-/// the queries of one answer.
-async fn snapshot(db: &PgPool) -> sqlx::Result<Transaction<'static, Postgres>> {
-    let mut tx = db.begin().await?;
-    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        .execute(&mut *tx)
-        .await?;
-    Ok(tx)
 }
 
 /// The rollup rows covering a question's range: the sealed days inside it from a daily
@@ -388,8 +381,15 @@ pub async fn series(db: &PgPool, question: &Question) -> sqlx::Result<Series> {
         .push(") - interval '1 microsecond', ('1 ' || ")
         .push_bind(bucket.to_owned())
         .push(")::interval) AS g (local) LEFT JOIN b USING (local) ORDER BY g.local");
-    let rows = q.build().fetch_all(db).await?;
-    let points = rows
+    points(db, question, q).await
+}
+
+/// Runs a series query (`start` and the measure columns per row) into its points.
+async fn points(db: &PgPool, question: &Question, mut q: QueryBuilder<Postgres>) -> sqlx::Result<Series> {
+    let points = q
+        .build()
+        .fetch_all(db)
+        .await?
         .iter()
         .map(|row| {
             Ok(Point {
@@ -416,20 +416,7 @@ async fn hourly_series(db: &PgPool, question: &Question) -> sqlx::Result<Series>
         .push(
             "::timestamptz - interval '1 microsecond', interval '1 hour') AS g (t) LEFT JOIN b USING (t) ORDER BY g.t",
         );
-    let rows = q.build().fetch_all(db).await?;
-    let points = rows
-        .iter()
-        .map(|row| {
-            Ok(Point {
-                start: row.try_get("start")?,
-                measures: Sums::read(row)?.measures(),
-            })
-        })
-        .collect::<sqlx::Result<_>>()?;
-    Ok(Series {
-        scope: question.scope(),
-        points,
-    })
+    points(db, question, q).await
 }
 
 /// The sums `SELECT`ed without the histogram (the first pass of a breakdown).
