@@ -8,6 +8,7 @@ pub mod analytics;
 pub mod audit;
 pub mod auth;
 pub mod hub_users;
+pub mod live;
 pub mod mcp;
 pub mod mfa;
 pub mod orgs;

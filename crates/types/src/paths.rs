@@ -139,6 +139,8 @@ pub fn dead_letter(id: uuid::Uuid) -> String {
 }
 
 pub const DASHBOARD: &str = "/api/v1/dashboard";
+/// The real-time WebSocket (`omni_types::live`).
+pub const WS: &str = "/api/v1/ws";
 pub const ANALYTICS_OVERVIEW: &str = "/api/v1/analytics/overview";
 pub const ANALYTICS_TIMESERIES: &str = "/api/v1/analytics/timeseries";
 pub const ANALYTICS_BREAKDOWN: &str = "/api/v1/analytics/breakdown";
