@@ -76,7 +76,7 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     let state = AppState::new(config, db::pool(&url, 20)?);
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(state.access.clone().run(state.db.clone(), stopped));
+    tokio::spawn(state.listen(stopped));
     let access = state.access.clone();
     tokio::spawn(async move {
         axum::serve(

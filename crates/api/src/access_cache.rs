@@ -1,7 +1,8 @@
 //! The hub's hot path, answered from memory: `can-call` facts and API-token credentials.
 //!
 //! Every write that can change an answer NOTIFYs `omni_access` in its own transaction
-//! (triggers, `migrations/…_access_notify.sql`), so each instance hears of it at COMMIT.
+//! (triggers, `migrations/…_access_notify.sql`), so each instance hears of it at COMMIT
+//! on its LISTEN connection (`crate::listen`).
 //! A notification bumps the instance's generation; the cache serves only data loaded at
 //! the current generation while its LISTEN connection is up, and otherwise the callers
 //! read the database as before. So a lost LISTEN connection, a reload in flight, or the
@@ -16,7 +17,6 @@ use std::time::{Duration, Instant};
 
 use omni_types::hub_users::HubRole;
 use sqlx::PgPool;
-use sqlx::postgres::PgListener;
 use uuid::Uuid;
 
 use crate::db::api_tokens::Credential;
@@ -28,14 +28,6 @@ pub const CHANNEL: &str = "omni_access";
 
 /// Credentials kept at most (a flood of distinct bad prefixes cannot grow it further).
 const MAX_CREDENTIALS: usize = 10_000;
-
-/// How often the listener proves it still hears: it notifies itself and must hear that
-/// before the next beat, or it counts as lost (a connection dropped silently, by a NAT or
-/// a proxy, raises no error and would otherwise leave the cache serving forever).
-const HEARTBEAT: Duration = Duration::from_secs(5);
-
-/// Payload prefix of heartbeats (not changes: they do not make anything stale).
-const PING: &str = "ping:";
 
 #[derive(Default)]
 pub struct AccessCache {
@@ -132,89 +124,28 @@ impl AccessCache {
         self.reload.notify_one();
     }
 
-    /// Listens for changes and keeps the snapshot current, until `stop` turns true.
-    pub async fn run(self: Arc<Self>, db: PgPool, mut stop: tokio::sync::watch::Receiver<bool>) {
-        let reloader = tokio::spawn(self.clone().reload_loop(db.clone()));
-        let mut backoff = Duration::from_millis(100);
-        loop {
-            let connected = async {
-                let mut listener = PgListener::connect_with(&db).await?;
-                listener.listen(CHANNEL).await?;
-                Ok::<_, sqlx::Error>(listener)
-            };
-            let mut listener = tokio::select! {
-                _ = stop.changed() => break,
-                connected = connected => match connected {
-                    Ok(listener) => listener,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "access cache: cannot LISTEN; answering from the database");
-                        tokio::select! {
-                            _ = stop.changed() => break,
-                            _ = tokio::time::sleep(backoff) => {}
-                        }
-                        backoff = (backoff * 2).min(Duration::from_secs(10));
-                        continue;
-                    }
-                },
-            };
-            backoff = Duration::from_millis(100);
-            // Whatever happened while not listening is unknown: start a new generation.
-            self.changed();
-            self.listening.store(true, Ordering::Release);
-            let me = format!("{PING}{}:", Uuid::now_v7());
-            let (mut sent, mut heard) = (0u64, 0u64);
-            let mut beat = tokio::time::interval(HEARTBEAT);
-            beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = stop.changed() => {
-                        self.listening.store(false, Ordering::Release);
-                        reloader.abort();
-                        return;
-                    }
-                    _ = beat.tick() => {
-                        if heard < sent {
-                            self.listening.store(false, Ordering::Release);
-                            tracing::warn!("access cache: LISTEN connection went silent; reconnecting");
-                            break;
-                        }
-                        sent += 1;
-                        let ping = sqlx::query("SELECT pg_notify($1, $2)")
-                            .bind(CHANNEL)
-                            .bind(format!("{me}{sent}"))
-                            .execute(&db)
-                            .await;
-                        if ping.is_err() {
-                            // The database is unreachable: the LISTEN side will tell.
-                            sent -= 1;
-                        }
-                    }
-                    next = listener.try_recv() => match next {
-                        Ok(Some(notification)) => {
-                            let payload = notification.payload();
-                            if let Some(n) = payload.strip_prefix(me.as_str()) {
-                                heard = heard.max(n.parse().unwrap_or(0));
-                            } else if !payload.starts_with(PING) {
-                                if let Ok(mut last) = self.last_heard.lock() {
-                                    payload.clone_into(&mut last);
-                                }
-                                self.changed();
-                            }
-                        }
-                        Ok(None) | Err(_) => {
-                            self.listening.store(false, Ordering::Release);
-                            tracing::warn!("access cache: LISTEN connection lost; reconnecting");
-                            break;
-                        }
-                    },
-                }
-            }
-        }
-        self.listening.store(false, Ordering::Release);
-        reloader.abort();
+    /// The LISTEN connection is (back) up: whatever happened while it was down is
+    /// unknown, so a new generation starts.
+    pub fn connected(&self) {
+        self.changed();
+        self.listening.store(true, Ordering::Release);
     }
 
-    async fn reload_loop(self: Arc<Self>, db: PgPool) {
+    /// The LISTEN connection is down: nothing is served from memory until it is back.
+    pub fn lost(&self) {
+        self.listening.store(false, Ordering::Release);
+    }
+
+    /// A notification on [`CHANNEL`] (not a heartbeat): the table that changed.
+    pub fn heard(&self, payload: &str) {
+        if let Ok(mut last) = self.last_heard.lock() {
+            payload.clone_into(&mut last);
+        }
+        self.changed();
+    }
+
+    /// Reloads the snapshot after each change, until aborted.
+    pub async fn reload_loop(self: Arc<Self>, db: PgPool) {
         loop {
             self.reload.notified().await;
             // Let a burst of changes (an import, a config apply) settle into one reload.

@@ -38,13 +38,21 @@ pub struct AppState {
     pub mcp_http: reqwest::Client,
     /// `can-call` facts and API-token credentials in memory (`access_cache`).
     pub access: Arc<AccessCache>,
+    /// This instance's WebSockets and their channels (`live`).
+    pub live: Arc<crate::live::Hub>,
     pub started_at: Instant,
 }
 
 impl AppState {
+    /// The instance's LISTEN connection (access cache and live updates), until `stop`.
+    pub fn listen(&self, stop: tokio::sync::watch::Receiver<bool>) -> impl std::future::Future<Output = ()> + use<> {
+        crate::listen::run(self.db.clone(), self.access.clone(), self.live.clone(), stop)
+    }
+
     pub fn new(config: Config, db: PgPool) -> Self {
         let jwt = JwtKeys::new(config.jwt_secret.as_ref(), config.access_token_ttl);
         let sealer = Sealer::new(&config.encryption_key.unwrap_or_else(development_key));
+        let live = Arc::new(crate::live::Hub::new(config.live_queue, config.live_burst_per_second));
         AppState {
             db,
             config: Arc::new(config),
@@ -52,6 +60,7 @@ impl AppState {
             sealer,
             mcp_http: crate::mcp::check::http_client(),
             access: Arc::default(),
+            live,
             started_at: Instant::now(),
         }
     }
@@ -187,21 +196,26 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         jobs_stopped.clone(),
     ));
     let days = tokio::spawn(crate::usage::days::run(state.db.clone(), jobs_stopped.clone()));
-    let access_cache = tokio::spawn(state.access.clone().run(state.db.clone(), jobs_stopped));
+    let notifications = tokio::spawn(state.listen(jobs_stopped));
+    let live = state.live.clone();
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // Upgraded sockets are not connections the server drains: close them.
+        live.shutdown();
+    })
     .await
     .context("serving HTTP")?;
     let _ = stop_jobs.send(true);
     if let Some(job) = health_job {
         let _ = job.await;
     }
-    let _ = access_cache.await;
+    let _ = notifications.await;
     let _ = retention.await;
     let _ = days.await;
     pool.close().await;

@@ -65,6 +65,10 @@ pub struct Config {
     /// Days raw usage events are kept (rollups are kept for good); also how old an
     /// ingested event may be.
     pub usage_retention_days: u32,
+    /// Messages one WebSocket may have waiting before it is dropped as too slow.
+    pub live_queue: usize,
+    /// Events one live channel carries per second before a burst becomes one `resync`.
+    pub live_burst_per_second: u32,
 }
 
 /// The smallest JWT secret production accepts, in bytes.
@@ -202,7 +206,16 @@ impl Config {
             health_checks: r.parse("OMNI_HEALTH_CHECKS", true),
             health_concurrency: r.parse("OMNI_HEALTH_CONCURRENCY", 16),
             usage_retention_days: r.parse("OMNI_USAGE_RETENTION_DAYS", 90),
+            live_queue: r.parse("OMNI_LIVE_QUEUE", 256),
+            live_burst_per_second: r.parse("OMNI_LIVE_BURST_PER_SECOND", 64),
         };
+        if !(8..=65_536).contains(&config.live_queue) {
+            r.errors.push("OMNI_LIVE_QUEUE: must be between 8 and 65536".into());
+        }
+        if !(1..=1_000_000).contains(&config.live_burst_per_second) {
+            r.errors
+                .push("OMNI_LIVE_BURST_PER_SECOND: must be between 1 and 1000000".into());
+        }
         if !(1..=3650).contains(&config.usage_retention_days) {
             r.errors
                 .push("OMNI_USAGE_RETENTION_DAYS: must be between 1 and 3650".into());

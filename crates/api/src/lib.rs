@@ -12,6 +12,8 @@ pub mod error;
 pub mod http;
 pub mod hub_access;
 pub mod jobs;
+pub mod listen;
+pub mod live;
 pub mod mcp;
 pub mod openapi;
 pub mod router;

@@ -122,6 +122,8 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(telemetry_read, routes!(analytics::views::heatmap)))
         .routes(guard(telemetry_read, routes!(analytics::export::export)))
         .routes(guard(telemetry_read, routes!(dashboard::dashboard)))
+        // Real-time: the socket authenticates with its first message (`live::socket`)
+        .routes(guard(Public, routes!(crate::live::socket::ws)))
         // Platform settings
         .routes(guard(settings_read, routes!(settings::model_prices::get)))
         .routes(guard(settings_write, routes!(settings::model_prices::replace)))

@@ -158,7 +158,7 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
     }
 }
 
-async fn principal(
+pub(crate) async fn principal(
     state: &AppState,
     bearer: Option<String>,
     ip: Option<std::net::IpAddr>,

@@ -190,6 +190,7 @@ pub async fn ingest(
     db::store_dead_letters(&mut *conn, letters, api_token).await?;
     // Last: the rollup rows every concurrent batch touches are locked until COMMIT.
     rollup::apply(&mut *conn, &new).await?;
+    crate::live::usage::notify(&mut *conn, &new).await?;
     Ok(IngestReport {
         accepted,
         duplicates,

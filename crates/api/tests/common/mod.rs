@@ -2,6 +2,7 @@
 //! PostgreSQL database created by `#[sqlx::test]` for each test.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod live;
 pub mod mcp;
 pub mod usage;
 
@@ -24,6 +25,8 @@ pub struct TestApp {
     pub pool: PgPool,
     /// The app's access cache (LISTEN/NOTIFY-driven, as in production).
     pub access: std::sync::Arc<omni_admin::access_cache::AccessCache>,
+    /// The app's real-time hub (its sockets and channels).
+    pub live: std::sync::Arc<omni_admin::live::Hub>,
     /// Dropping it stops the app's background tasks.
     pub _stop: tokio::sync::watch::Sender<bool>,
 }
@@ -59,7 +62,8 @@ pub async fn spawn_strict(pool: PgPool, config: Config) -> TestApp {
     let state = AppState::new(config, pool.clone());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let access = state.access.clone();
-    tokio::spawn(access.clone().run(pool.clone(), stopped));
+    let live = state.live.clone();
+    tokio::spawn(state.listen(stopped));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -75,6 +79,7 @@ pub async fn spawn_strict(pool: PgPool, config: Config) -> TestApp {
         client: reqwest::Client::new(),
         pool,
         access,
+        live,
         _stop: stop,
     }
 }
