@@ -36,6 +36,8 @@ const RECHECK_SPREAD_MS: u64 = 2_000;
 const MAX_CHANNELS: usize = 64;
 /// Largest message a client may send (tokens are a few hundred bytes).
 const MAX_MESSAGE: usize = 64 * 1024;
+/// The socket's read buffer.
+const READ_BUFFER: usize = 4 * 1024;
 
 /// Opens the real-time WebSocket (protocol: `omni_types::live`, `docs/REALTIME.md`).
 ///
@@ -93,6 +95,11 @@ pub async fn ws(axum::extract::State(state): axum::extract::State<AppState>, req
     upgrade
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
+        // Clients send a few small messages: a small read buffer. Messages go out as they
+        // come (the queue is the buffer). The defaults (128 KiB each) cost a thousand
+        // sockets a quarter of a gigabyte.
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| session(state, socket, ip, authed))
 }
 
