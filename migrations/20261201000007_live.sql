@@ -47,26 +47,28 @@ CREATE TRIGGER mcp_servers_live_health AFTER UPDATE OF health_status ON mcp_serv
     FOR EACH ROW WHEN (OLD.health_status IS DISTINCT FROM NEW.health_status)
     EXECUTE FUNCTION live_mcp_health();
 
-CREATE FUNCTION live_mcp_server() RETURNS trigger
+-- A row registered, changed or removed: `fields` of the row (trigger arguments after the
+-- topic and kind) and what happened.
+CREATE FUNCTION live_row_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    r mcp_servers := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    r jsonb := to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END);
+    data jsonb;
 BEGIN
-    PERFORM live_notify('mcp-health', 'mcp.server', jsonb_build_object(
-        'id', r.id,
-        'name', r.name,
+    SELECT jsonb_object_agg(f, r -> f) INTO data FROM unnest(TG_ARGV[2:]) AS f;
+    PERFORM live_notify(TG_ARGV[0], TG_ARGV[1], data || jsonb_build_object(
         'change', CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'DELETE' THEN 'deleted' ELSE 'updated' END));
     RETURN NULL;
 END
 $$;
 
 CREATE TRIGGER mcp_servers_live_created AFTER INSERT OR DELETE ON mcp_servers
-    FOR EACH ROW EXECUTE FUNCTION live_mcp_server();
+    FOR EACH ROW EXECUTE FUNCTION live_row_changed('mcp-health', 'mcp.server', 'id', 'name');
 CREATE TRIGGER mcp_servers_live_updated AFTER UPDATE OF name, enabled, organization_id ON mcp_servers
     FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name
                        OR OLD.enabled IS DISTINCT FROM NEW.enabled
                        OR OLD.organization_id IS DISTINCT FROM NEW.organization_id)
-    EXECUTE FUNCTION live_mcp_server();
+    EXECUTE FUNCTION live_row_changed('mcp-health', 'mcp.server', 'id', 'name');
 
 CREATE FUNCTION live_org_status() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -86,22 +88,8 @@ CREATE TRIGGER organizations_live_status AFTER UPDATE OF status ON organizations
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION live_org_status();
 
-CREATE FUNCTION live_org_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    r organizations := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
-BEGIN
-    PERFORM live_notify('org', 'org.changed', jsonb_build_object(
-        'id', r.id,
-        'slug', r.slug,
-        'name', r.name,
-        'change', CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'DELETE' THEN 'deleted' ELSE 'updated' END));
-    RETURN NULL;
-END
-$$;
-
 CREATE TRIGGER organizations_live_created AFTER INSERT OR DELETE ON organizations
-    FOR EACH ROW EXECUTE FUNCTION live_org_changed();
+    FOR EACH ROW EXECUTE FUNCTION live_row_changed('org', 'org.changed', 'id', 'slug', 'name');
 CREATE TRIGGER organizations_live_updated AFTER UPDATE OF name, slug ON organizations
     FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.slug IS DISTINCT FROM NEW.slug)
-    EXECUTE FUNCTION live_org_changed();
+    EXECUTE FUNCTION live_row_changed('org', 'org.changed', 'id', 'slug', 'name');

@@ -378,6 +378,15 @@ async fn a_burst_becomes_one_resync(pool: PgPool) {
             "event" => {
                 events += 1;
                 assert_eq!(m["seq"].as_u64(), Some(base + events));
+                let ServerMessage::Event {
+                    event: Event::McpServer(server),
+                    ..
+                } = typed(&m)
+                else {
+                    panic!("{m}")
+                };
+                assert_eq!(server.change, omni_types::live::Change::Created);
+                assert!(server.name.starts_with("server-"), "{}", server.name);
             }
             "resync" => {
                 assert_eq!(m["reason"], "burst");
