@@ -119,9 +119,11 @@ async fn main() {
     let mut readers = Vec::new();
     for socket in 0..SOCKETS {
         let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.expect("WebSocket");
-        ws.send(Message::Text(json!({"type": "auth", "token": token}).to_string().into()))
-            .await
-            .unwrap();
+        ws.send(Message::Text(
+            json!({"type": "auth", "token": token}).to_string().into(),
+        ))
+        .await
+        .unwrap();
         ws.send(Message::Text(
             json!({"type": "subscribe", "channels": ["mcp-health"]})
                 .to_string()
