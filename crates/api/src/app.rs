@@ -198,6 +198,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let days = tokio::spawn(crate::usage::days::run(state.db.clone(), jobs_stopped.clone()));
     let notifications = tokio::spawn(state.listen(jobs_stopped));
     let live = state.live.clone();
+    let drain = state.live.clone();
     tracing::info!(%addr, "omni-admin listening");
     eprintln!("Omni Admin is running at http://{addr}/  (API docs: http://{addr}/docs)");
     axum::serve(
@@ -211,6 +212,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     })
     .await
     .context("serving HTTP")?;
+    // The sockets' close frames go out before the process ends.
+    drain.drained(std::time::Duration::from_secs(2)).await;
     let _ = stop_jobs.send(true);
     if let Some(job) = health_job {
         let _ = job.await;

@@ -53,28 +53,17 @@ pub async fn run(db: PgPool, access: Arc<AccessCache>, hub: Arc<Hub>, mut stop: 
         access.connected();
         hub.connected();
         let me = format!("{PING}{}:", Uuid::now_v7());
-        let (mut sent, mut heard) = (0u64, 0u64);
+        // Pings go out from their own task (a busy pool must not stall the listener). A
+        // ping whose NOTIFY had committed by one beat must have been heard by the next.
+        let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (mut next_ping, mut heard, mut due) = (0u64, 0u64, 0u64);
         let mut beat = tokio::time::interval(HEARTBEAT);
         beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
+                // What has arrived is read before the beat judges the connection silent.
+                biased;
                 _ = stop.changed() => break 'connect,
-                _ = beat.tick() => {
-                    if heard < sent {
-                        tracing::warn!("the LISTEN connection went silent; reconnecting");
-                        break;
-                    }
-                    sent += 1;
-                    let ping = sqlx::query("SELECT pg_notify($1, $2)")
-                        .bind(access_cache::CHANNEL)
-                        .bind(format!("{me}{sent}"))
-                        .execute(&db)
-                        .await;
-                    if ping.is_err() {
-                        // The database is unreachable: the LISTEN side will tell.
-                        sent -= 1;
-                    }
-                }
                 next = listener.try_recv() => match next {
                     Ok(Some(notification)) => {
                         let payload = notification.payload();
@@ -92,6 +81,26 @@ pub async fn run(db: PgPool, access: Arc<AccessCache>, hub: Arc<Hub>, mut stop: 
                         break;
                     }
                 },
+                _ = beat.tick() => {
+                    if heard < due {
+                        tracing::warn!("the LISTEN connection went silent; reconnecting");
+                        break;
+                    }
+                    due = sent.load(std::sync::atomic::Ordering::Acquire);
+                    next_ping += 1;
+                    let (db, sent, payload, n) = (db.clone(), sent.clone(), format!("{me}{next_ping}"), next_ping);
+                    tokio::spawn(async move {
+                        let ping = sqlx::query("SELECT pg_notify($1, $2)")
+                            .bind(access_cache::CHANNEL)
+                            .bind(payload)
+                            .execute(&db)
+                            .await;
+                        // Unreachable database: the LISTEN side will tell.
+                        if ping.is_ok() {
+                            sent.fetch_max(n, std::sync::atomic::Ordering::AcqRel);
+                        }
+                    });
+                }
             }
         }
         access.lost();

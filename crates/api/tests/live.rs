@@ -134,11 +134,14 @@ async fn each_channel_needs_its_permissions(pool: PgPool) {
         ["unknown_channel"; 3]
     );
 
-    // A support admin does not hear of audit entries, an owner does.
+    // A support admin does not hear of audit entries, an owner does. (Earlier entries
+    // are heard first: then only what follows reaches the sockets.)
+    app.write_behind(async {}).await;
     let mut owner_socket = authed(&app, &owner).await;
     owner_socket.subscribe(&["audit"]).await;
     let mut support_socket = authed(&app, &support).await;
     support_socket.subscribe(&["audit", "orgs"]).await;
+    app.admin("audited@example.com", "support").await;
     app.send_as(
         "POST",
         &format!("/api/v1/organizations/{acme}/suspend"),
@@ -146,6 +149,8 @@ async fn each_channel_needs_its_permissions(pool: PgPool) {
         Some(json!({"reason": "unpaid"})),
     )
     .await;
+    let audit = owner_socket.event("audit.created").await;
+    assert_eq!(audit["event"]["data"]["action"], "admin.created");
     let audit = owner_socket.event("audit.created").await;
     assert_eq!(audit["event"]["data"]["action"], "organization.suspended");
     let first = support_socket.message().await;
@@ -160,6 +165,7 @@ async fn a_change_through_one_instance_reaches_sockets_on_another(pool: PgPool) 
     let a = spawn_app(pool.clone()).await;
     let b = spawn_app(pool).await;
     let t = tenants(&a).await;
+    b.write_behind(async {}).await;
     let mut socket = authed(&b, &t.token).await;
     let org = format!("org:{}", t.acme);
     let subscribed = socket
@@ -307,9 +313,9 @@ async fn a_slow_consumer_is_dropped_while_a_fast_one_keeps_receiving(pool: PgPoo
     let mut slow = Socket::from_stream(ws);
     slow.send(json!({"type": "auth", "token": token})).await;
     assert_eq!(slow.message().await["type"], "ready");
-    let base = slow.subscribe(&["audit"]).await[0]["seq"].as_u64().unwrap();
+    slow.subscribe(&["audit"]).await;
     let mut fast = authed(&app, &token).await;
-    assert_eq!(fast.subscribe(&["audit"]).await[0]["seq"].as_u64().unwrap(), base);
+    let fast_base = fast.subscribe(&["audit"]).await[0]["seq"].as_u64().unwrap();
 
     // 2,000 events of 6 KB (12 MB), in commits of 50.
     let total = 2_000u64;
@@ -337,7 +343,7 @@ async fn a_slow_consumer_is_dropped_while_a_fast_one_keeps_receiving(pool: PgPoo
         .await
         .unwrap()
         .unwrap();
-    let expected: Vec<u64> = (base + 1..=base + total).collect();
+    let expected: Vec<u64> = (fast_base + 1..=fast_base + total).collect();
     assert_eq!(seqs, expected, "the fast consumer got every event, in order, no gap");
 
     let stats = app.live.stats();
@@ -396,6 +402,17 @@ async fn a_burst_becomes_one_resync(pool: PgPool) {
         }
     }
     assert_eq!(events, 64, "the channel's burst allowance, then one resync");
+
+    // A burst that goes on is announced again at every tick while it lasts.
+    sqlx::query(
+        "INSERT INTO mcp_servers (name, transport, url)
+         SELECT 'more-' || g, 'streamable_http', 'http://127.0.0.1:9/mcp' FROM generate_series(1, 300) g",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let resync = socket.expect("resync").await;
+    assert_eq!(resync["reason"], "burst");
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
@@ -468,6 +485,31 @@ async fn disabling_an_admin_closes_their_sockets_and_losing_a_permission_unsubsc
         (gone["channel"].as_str(), gone["reason"].as_str()),
         (Some("audit"), Some("forbidden"))
     );
+
+    // A revoked API token: closed, not to come back with it.
+    let minted: Value = app
+        .send_as(
+            "POST",
+            "/api/v1/api-tokens",
+            &owner,
+            Some(json!({"name": "integration", "permissions": ["mcp:read"]})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut integration = authed(&app, minted["secret"].as_str().unwrap()).await;
+    assert_eq!(integration.subscribe(&["mcp-health"]).await[0]["type"], "subscribed");
+    let res = app
+        .send_as(
+            "DELETE",
+            &format!("/api/v1/api-tokens/{}", minted["token"]["id"].as_str().unwrap()),
+            &owner,
+            None,
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(integration.closed().await, Some(close::REVOKED));
 
     // Disabled: closed, and told not to come back with these credentials.
     let res = app

@@ -37,6 +37,8 @@ pub struct Close {
     pub reason: &'static str,
 }
 
+const GOING_AWAY: Close = Close::new(close::GOING_AWAY, "The server is restarting.");
+
 impl Close {
     pub const fn new(code: u16, reason: &'static str) -> Self {
         Close { code, reason }
@@ -65,8 +67,8 @@ struct Topic {
     subscribers: BTreeSet<u64>,
     window_started: Option<Instant>,
     in_window: u32,
-    /// Events were held back in this window: a `resync` is owed.
-    suppressed: bool,
+    /// Events were held back since the last `resync`: one is owed at the next tick.
+    held_back: bool,
 }
 
 #[derive(Default)]
@@ -90,6 +92,8 @@ pub struct Hub {
     listening: AtomicBool,
     usage: Mutex<usage::Window>,
     recheck: watch::Sender<u64>,
+    /// Set by [`Hub::shutdown`]: sockets that connect later are closed at once.
+    shutting_down: AtomicBool,
     dropped: AtomicU64,
     delivered: AtomicU64,
 }
@@ -104,6 +108,7 @@ impl Hub {
             listening: AtomicBool::new(false),
             usage: Mutex::default(),
             recheck: watch::Sender::new(0),
+            shutting_down: AtomicBool::new(false),
             dropped: AtomicU64::new(0),
             delivered: AtomicU64::new(0),
         }
@@ -148,7 +153,7 @@ impl Hub {
     pub fn connect(&self) -> Peer {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (queue, rx) = mpsc::channel(self.queue);
-        let (close, closing) = watch::channel(None);
+        let (close, closing) = watch::channel(self.shutting_down.load(Ordering::Acquire).then_some(GOING_AWAY));
         let socket = Socket {
             queue,
             close,
@@ -230,13 +235,21 @@ impl Hub {
         }
     }
 
-    /// Closes every socket (the server is shutting down).
+    /// Closes every socket, and any that connects from now on (the server is shutting
+    /// down); [`Hub::drained`] waits for them to be gone.
     pub fn shutdown(&self) {
+        self.shutting_down.store(true, Ordering::Release);
         let registry = self.lock();
         for socket in registry.sockets.values() {
-            socket
-                .close
-                .send_replace(Some(Close::new(close::GOING_AWAY, "The server is restarting.")));
+            socket.close.send_replace(Some(GOING_AWAY));
+        }
+    }
+
+    /// Waits until every socket is closed, for at most `limit`.
+    pub async fn drained(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.stats().sockets > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
@@ -255,7 +268,9 @@ impl Hub {
             }
         }
         if topic.in_window > self.burst_per_second {
-            topic.suppressed = true;
+            // Held back events take no number: the `resync` at the next tick tells the
+            // subscribers to refetch, once a second for as long as the burst lasts.
+            topic.held_back = true;
             return;
         }
         topic.seq += 1;
@@ -341,8 +356,8 @@ impl Hub {
         }
     }
 
-    /// Once a second: the usage window goes out, and channels whose burst was cut short
-    /// owe their subscribers a `resync`.
+    /// Once a second: the usage window goes out, and channels that held back events since
+    /// the last tick send their subscribers a `resync`.
     pub fn tick(&self) {
         let window = std::mem::take(&mut *self.usage_lock());
         if let Some(events) = window.close(chrono::Utc::now()) {
@@ -351,17 +366,12 @@ impl Hub {
             }
         }
         let mut registry = self.lock();
-        let now = Instant::now();
         let owed: Vec<(Channel, Vec<u64>)> = registry
             .topics
             .iter_mut()
-            .filter(|(_, t)| {
-                t.suppressed
-                    && t.window_started
-                        .is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1))
-            })
+            .filter(|(_, t)| t.held_back)
             .map(|(c, t)| {
-                t.suppressed = false;
+                t.held_back = false;
                 (*c, t.subscribers.iter().copied().collect())
             })
             .collect();

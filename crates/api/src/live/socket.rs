@@ -19,6 +19,7 @@ use tokio::time::{Instant, sleep_until};
 
 use super::{Close, Hub, Peer};
 use crate::app::AppState;
+use crate::auth::principal::Credential;
 use crate::auth::{Access, Principal, api_token};
 use crate::error::ApiError;
 
@@ -144,11 +145,25 @@ async fn authenticate(state: &AppState, token: String, ip: Option<IpAddr>) -> Re
         return Err(Refusal::Unauthenticated);
     }
     match crate::auth::access::principal(state, Some(token.clone()), ip, Access::Authenticated).await {
-        Ok(principal) => Ok(Authed {
-            principal,
-            token,
-            expires_at: claims.flatten().and_then(|c| DateTime::from_timestamp(c.exp, 0)),
-        }),
+        Ok(principal) => {
+            let expires_at = match (&principal.via, claims) {
+                (_, Some(claims)) => claims.and_then(|c| DateTime::from_timestamp(c.exp, 0)),
+                (Credential::Token { token_id, .. }, None) => {
+                    sqlx::query_scalar::<_, Option<DateTime<Utc>>>("SELECT expires_at FROM api_tokens WHERE id = $1")
+                        .bind(token_id)
+                        .fetch_optional(&state.db)
+                        .await
+                        .map_err(|e| Refusal::Unavailable(e.to_string()))?
+                        .flatten()
+                }
+                (Credential::Session { .. }, None) => None,
+            };
+            Ok(Authed {
+                principal,
+                token,
+                expires_at,
+            })
+        }
         Err(ApiError::Internal(e)) => Err(Refusal::Unavailable(e.to_string())),
         Err(ApiError::Unavailable(e)) => Err(Refusal::Unavailable(e)),
         Err(_) if session => Err(Refusal::Revoked),
@@ -179,10 +194,10 @@ async fn session(state: AppState, socket: WebSocket, ip: Option<IpAddr>, authed:
     if let Some(authed) = authed {
         conn.ready(authed);
     }
-    conn.read(stream, recheck, &mut writer).await;
+    let writer_done = conn.read(stream, recheck, &mut writer).await;
     hub.disconnect(id);
     // The writer sends what the hub decided (a close frame) and stops.
-    if tokio::time::timeout(Duration::from_secs(2), &mut writer).await.is_err() {
+    if !writer_done && tokio::time::timeout(Duration::from_secs(2), &mut writer).await.is_err() {
         writer.abort();
     }
 }
@@ -213,12 +228,13 @@ impl Connection {
         });
     }
 
+    /// Reads until the socket ends; returns whether the writer has finished.
     async fn read(
         &mut self,
         mut stream: SplitStream<WebSocket>,
         mut recheck: tokio::sync::watch::Receiver<u64>,
         writer: &mut tokio::task::JoinHandle<()>,
-    ) {
+    ) -> bool {
         let auth_deadline = Instant::now() + AUTH_TIMEOUT;
         let mut ping = tokio::time::interval_at(Instant::now() + PING_INTERVAL, PING_INTERVAL);
         let mut periodic = tokio::time::interval_at(Instant::now() + RECHECK_INTERVAL, RECHECK_INTERVAL);
@@ -244,14 +260,14 @@ impl Connection {
                 }
             };
             tokio::select! {
-                _ = &mut *writer => return,
+                _ = &mut *writer => return true,
                 next = stream.next() => match next {
                     Some(Ok(Message::Text(text))) => self.handle(text.as_str()).await,
                     Some(Ok(Message::Binary(_))) => {
                         self.close(close::PROTOCOL, "Messages are JSON text frames.");
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
+                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return false,
                 },
                 _ = ping.tick() => {
                     if self.unanswered_pings >= 2 {
@@ -262,19 +278,22 @@ impl Connection {
                     }
                 }
                 _ = until_expiry => {
-                    let reason = if self.authed.is_some() {
-                        "The access token expired: send auth with a fresh one before it does."
-                    } else {
-                        "Authenticate first: send auth with an access token."
+                    let (code, reason) = match &self.authed {
+                        None => (close::UNAUTHENTICATED, "Authenticate first: send auth with an access token."),
+                        Some(a) if api_token::split(&a.token).is_some() => (close::REVOKED, "The API token expired."),
+                        Some(_) => (
+                            close::UNAUTHENTICATED,
+                            "The access token expired: send auth with a fresh one before it does.",
+                        ),
                     };
-                    self.close(close::UNAUTHENTICATED, reason);
+                    self.close(code, reason);
                     // Closing: nothing more to wait for but the writer.
                     let _ = (&mut *writer).await;
-                    return;
+                    return true;
                 }
                 changed = recheck.changed() => {
                     if changed.is_err() {
-                        return;
+                        return false;
                     }
                     if recheck_at.is_none() {
                         let spread = rand::rng().random_range(0..RECHECK_SPREAD_MS);
@@ -429,6 +448,12 @@ impl Connection {
             }
             Err(Refusal::Unavailable(e)) => {
                 tracing::warn!(error = %e, "live: credentials not re-checked (database)");
+            }
+            // An API token that worked before and no longer does was revoked (or its
+            // creator disabled): the client must not retry with it.
+            Err(Refusal::Unauthenticated) if api_token::split(&current.token).is_some() => {
+                let close = Refusal::Revoked.close();
+                self.close(close.code, close.reason);
             }
             Err(refusal) => {
                 let close = refusal.close();

@@ -74,6 +74,13 @@ pub async fn spawn_strict(pool: PgPool, config: Config) -> TestApp {
         .await
         .unwrap();
     });
+    // Listening before the test acts: nothing it causes goes unheard.
+    for _ in 0..500 {
+        if access.is_listening() && live.is_listening() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     TestApp {
         base: format!("http://{addr}"),
         client: reqwest::Client::new(),
