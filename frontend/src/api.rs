@@ -117,7 +117,9 @@ impl Api {
         }
     }
 
-    async fn refresh(&self) -> Result<(), ApiError> {
+    /// A new access token from the refresh cookie (the live connection asks before the
+    /// current one expires). Shares the refresh in flight, if any.
+    pub(crate) async fn refresh(&self) -> Result<(), ApiError> {
         let refresh = match self.refreshing.get_value() {
             Some(in_flight) => in_flight,
             None => {

@@ -7,6 +7,7 @@ use leptos_router::{StaticSegment, WildcardSegment, path};
 use crate::api::Api;
 use crate::components::layout::ProtectedLayout;
 use crate::components::session_gate::SessionGate;
+use crate::components::toasts::Toasts;
 use crate::pages::admins::{AdminDetailPage, AdminsPage};
 use crate::pages::analytics::AnalyticsPage;
 use crate::pages::audit::AuditPage;
@@ -21,6 +22,7 @@ use crate::pages::security::{SecurityMfaPage, SecurityPage, SecurityPasswordPage
 use crate::pages::tokens::TokensPage;
 use crate::pages::usage_ingestion::UsageIngestionPage;
 use crate::pages::users::{UserDetailPage, UsersImportPage, UsersPage};
+use crate::realtime::Live;
 use crate::routes;
 use crate::state::{OrgScope, Session, Theme};
 
@@ -28,7 +30,10 @@ use crate::state::{OrgScope, Session, Theme};
 pub fn App() -> impl IntoView {
     let session = Session::new();
     provide_context(session);
-    provide_context(Api::new(session));
+    let api = Api::new(session);
+    provide_context(api);
+    provide_context(Live::new(session, api));
+    provide_context(Toasts::new());
     provide_context(Theme::new());
     provide_context(OrgScope::new());
 

@@ -12,6 +12,7 @@ pub mod full_page;
 pub mod header;
 pub mod icons;
 pub mod layout;
+pub mod live_status;
 pub mod load_more;
 pub mod local_time;
 pub mod modal;
@@ -25,6 +26,7 @@ pub mod sidebar;
 pub mod skeleton;
 pub mod stat_card;
 pub mod theme_toggle;
+pub mod toasts;
 
 /// Sets the browser tab's title.
 pub fn set_document_title(page: &str) {
@@ -32,7 +34,8 @@ pub fn set_document_title(page: &str) {
 }
 
 /// Runs `refresh` every `period` while the calling component lives and the tab is
-/// visible: pages that show live numbers use it until updates arrive over the WebSocket.
+/// visible. Pages that follow live updates poll through `realtime::Live::poll`, which
+/// asks less often while the connection is up.
 pub fn poll(period: std::time::Duration, refresh: impl Fn() + 'static) {
     use leptos::prelude::{document, on_cleanup, set_interval_with_handle};
     let tick = move || {

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod pages;
 mod reactive;
+mod realtime;
 mod routes;
 mod state;
 

@@ -2,18 +2,29 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::icons::{Icon, IconSvg};
+use crate::components::live_status::LiveStatusIndicator;
 use crate::components::scope_chip::ScopeChip;
 use crate::components::theme_toggle::ThemeToggle;
 use crate::reactive::LocalAction;
+use crate::realtime::use_live;
 use crate::state::{use_api, use_session};
 
-/// The top bar: the menu button (narrow screens), the organization scope, the theme, who
-/// is signed in, sign-out.
+/// The top bar: the menu button (narrow screens), the organization scope, live updates,
+/// the theme, who is signed in, sign-out.
 #[component]
 pub fn Header(menu_open: RwSignal<bool>, menu_button: NodeRef<html::Button>) -> impl IntoView {
     let session = use_session();
     let api = use_api();
-    let sign_out = LocalAction::new(move |_: &()| async move { api.logout().await });
+    let live = use_live();
+    let sign_out = LocalAction::new(move |_: &()| async move {
+        // Closed first: the server ends the session's sockets as it revokes it.
+        live.stop();
+        let outcome = api.logout().await;
+        if outcome.is_err() {
+            live.start();
+        }
+        outcome
+    });
     let signing_out = sign_out.pending();
     let failure = move || sign_out.value().get().and_then(Result::err);
 
@@ -36,6 +47,7 @@ pub fn Header(menu_open: RwSignal<bool>, menu_button: NodeRef<html::Button>) -> 
             <span class="header__brand">"Omni Admin"</span>
             <ScopeChip />
             <div class="header__actions">
+                <LiveStatusIndicator />
                 <ThemeToggle />
                 <div class="identity">
                     <span class="avatar" aria-hidden="true">

@@ -9,8 +9,10 @@ use crate::components::breadcrumbs::Breadcrumbs;
 use crate::components::header::Header;
 use crate::components::set_document_title;
 use crate::components::sidebar::Sidebar;
+use crate::components::toasts::ToastRegion;
 use crate::pages::security::gate::AccountGate;
 use crate::reactive::effect;
+use crate::realtime::LiveNotices;
 use crate::routes;
 use crate::state::{SessionStatus, SignOutCause, use_session};
 
@@ -111,5 +113,7 @@ fn AppLayout() -> impl IntoView {
                 </main>
             </div>
         </div>
+        <ToastRegion />
+        <LiveNotices />
     }
 }

@@ -71,15 +71,15 @@ impl TimeFormat {
 }
 
 /// How long ago a time was, shortly ("5 min ago"), with the local time in the tooltip and
-/// the exact UTC time machine-readable.
+/// the exact UTC time machine-readable. `now` moves on as the page is refreshed.
 #[component]
-pub fn RelativeTime(at: DateTime<Utc>, now: DateTime<Utc>) -> impl IntoView {
+pub fn RelativeTime(at: DateTime<Utc>, #[prop(into)] now: Signal<DateTime<Utc>>) -> impl IntoView {
     let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
     let utc = String::from(date.to_iso_string());
     let title = format_local(&date).unwrap_or_else(|| utc.clone());
     view! {
         <time datetime=utc title=title>
-            {ago((now - at).num_seconds())}
+            {move || ago((now.get() - at).num_seconds())}
         </time>
     }
 }

@@ -10,6 +10,7 @@ mod export;
 mod filters;
 mod form;
 mod results;
+mod tail;
 mod url;
 mod verify;
 
@@ -32,6 +33,7 @@ use export::{ExportAction, ExportButton, ExportOutcome};
 use filters::Filters;
 use form::Field;
 use results::{Results, ResultsSkeleton};
+use tail::LiveTailButton;
 use url::Applied;
 use verify::{VerifyAction, VerifyButton, VerifyOutcome};
 
@@ -86,6 +88,9 @@ fn AuditLog() -> impl IntoView {
             }
         }
     });
+    // The live tail: off on arrival; it stays as set while the filter changes.
+    let live_tail = RwSignal::new(false);
+    let tail = Signal::from(live_tail);
     let reloading = RwSignal::new(false);
     // Converted here, not in the view: a conversion inside the `Suspend` would belong to
     // it, and be gone while the error panel it feeds is still being taken down.
@@ -143,7 +148,7 @@ fn AuditLog() -> impl IntoView {
         Suspend::new(async move {
             match listing.await {
                 Listing::Loaded(filter, first) => {
-                    view! { <Results filter first on_open=open on_clear=clear /> }.into_any()
+                    view! { <Results filter first tail on_open=open on_clear=clear /> }.into_any()
                 }
                 Listing::InvalidLink => view! { <FixFilters /> }.into_any(),
                 Listing::Failed(error) if error.status() == Some(403) => {
@@ -169,6 +174,7 @@ fn AuditLog() -> impl IntoView {
                 <p class="muted">{SUMMARY}</p>
             </div>
             <div class="page-header__actions">
+                <LiveTailButton tail=live_tail />
                 <VerifyButton verify />
                 <ExportButton export applied />
             </div>

@@ -1,7 +1,8 @@
 //! `/`: the console's home page (SPEC DASH-1..4). Hero cards with their trends, calls per
 //! hour over the last day, this month's cost by MCP server, the health grid and recent
 //! activity, in one request. It follows the organization scope ("Open as admin") and
-//! asks again every half minute, until live updates arrive over the WebSocket.
+//! live updates: usage, audit entries and health flips make it ask again, quietly (the
+//! page stays as it is until the answer replaces the parts that changed).
 
 mod activity;
 mod cards;
@@ -10,18 +11,21 @@ mod usage;
 
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::{A, Redirect};
 use omni_types::Permission;
-use omni_types::analytics::Dashboard;
+use omni_types::analytics::{Activity, Cards, Dashboard, HealthTile, Point, ServerCost};
+use omni_types::live::Channel;
 
+use crate::api::ApiError;
 use crate::components::error_panel::load_failure;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{LocalTime, browser_time_zone};
-use crate::components::poll;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::reactive::{Loader, memo};
+use crate::realtime::{LiveEvent, Refetch, use_live};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 use activity::ActivityFeed;
@@ -30,7 +34,12 @@ use health::HealthGrid;
 use usage::{CallsPerHour, CostByServer};
 
 const SUMMARY: &str = "Your hub at a glance: what runs, who calls it, what it costs.";
-const REFRESH: Duration = Duration::from_secs(30);
+/// Live events ask again at most this often (usage comes about once a second).
+const LIVE_PERIOD: Duration = Duration::from_secs(1);
+/// How often the page asks again while live updates are down.
+const FALLBACK_REFRESH: Duration = Duration::from_secs(30);
+/// And while they are up, so that "5 min ago" moves on when nothing happens.
+const LIVE_REFRESH: Duration = Duration::from_secs(60);
 
 /// The home page. Admins who may not read usage land on their profile instead, as
 /// before there was a dashboard.
@@ -57,7 +66,6 @@ fn DashboardHome() -> impl IntoView {
         let organization = scope.organization().map(|org| org.id);
         async move { api.dashboard(&tz.get_value(), organization).await }
     });
-    poll(REFRESH, move || dashboard.refetch());
     let reloading = RwSignal::new(false);
     let retry = Callback::new(move |()| dashboard.refetch());
 
@@ -111,25 +119,96 @@ fn DashboardHome() -> impl IntoView {
     }
 }
 
+/// What the dashboard shows, each part in a signal of its own: a live refetch replaces
+/// the parts that changed and leaves the others (and the focus in them) alone.
+#[derive(Clone, Copy)]
+struct Shown {
+    generated_at: RwSignal<DateTime<Utc>>,
+    cards: RwSignal<Cards>,
+    calls_per_hour: RwSignal<Vec<Point>>,
+    cost_by_server: RwSignal<Vec<ServerCost>>,
+    health: RwSignal<Option<Vec<HealthTile>>>,
+    activity: RwSignal<Vec<Activity>>,
+}
+
+impl Shown {
+    fn new(d: Dashboard) -> Self {
+        Shown {
+            generated_at: RwSignal::new(d.generated_at),
+            cards: RwSignal::new(d.cards),
+            calls_per_hour: RwSignal::new(d.calls_per_hour),
+            cost_by_server: RwSignal::new(d.cost_by_server),
+            health: RwSignal::new(d.health),
+            activity: RwSignal::new(d.activity),
+        }
+    }
+
+    fn apply(&self, d: Dashboard) {
+        replace(self.generated_at, d.generated_at);
+        replace(self.cards, d.cards);
+        replace(self.calls_per_hour, d.calls_per_hour);
+        replace(self.cost_by_server, d.cost_by_server);
+        replace(self.health, d.health);
+        replace(self.activity, d.activity);
+    }
+}
+
+/// Sets `signal` to `value` if it differs (and the page is still there).
+fn replace<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.try_with_untracked(|shown| shown != &value) == Some(true) {
+        signal.try_set(value);
+    }
+}
+
 #[component]
 fn DashboardView(dashboard: Dashboard) -> impl IntoView {
-    let Dashboard {
-        generated_at,
-        cards,
-        calls_per_hour,
-        cost_by_server,
-        health,
-        activity,
-        ..
-    } = dashboard;
+    let api = use_api();
+    let live = use_live();
+    let tz = StoredValue::new(dashboard.tz.clone());
+    let organization = dashboard.organization;
+    let shown = Shown::new(dashboard);
+    // A failed live refetch keeps the page as it was, and says so.
+    let paused = RwSignal::new(None::<ApiError>);
+    let refetch = Refetch::new(LIVE_PERIOD, move || {
+        let tz = tz.get_value();
+        async move {
+            match api.dashboard(&tz, organization).await {
+                Ok(fresh) => {
+                    paused.try_set(None);
+                    shown.apply(fresh);
+                }
+                Err(e) => {
+                    paused.try_set(Some(e));
+                }
+            }
+        }
+    });
+    // Usage of the whole hub, or of the organization in scope (if the admin may follow it).
+    let usage = match organization {
+        Some(org) if live.allows(Channel::Org(org)) => Channel::Org(org),
+        _ => Channel::Dashboard,
+    };
+    for channel in [usage, Channel::Audit, Channel::McpHealth] {
+        live.subscribe(
+            channel,
+            move |_: &LiveEvent| refetch.request(),
+            move || refetch.request(),
+        );
+    }
+    live.poll(FALLBACK_REFRESH, LIVE_REFRESH, move || refetch.request());
+
+    let now = Signal::from(shown.generated_at);
     view! {
-        <p class="muted small dashboard__updated">"Updated " <LocalTime at=generated_at /></p>
-        <HeroCards cards />
+        <p class="muted small dashboard__updated">
+            "Updated " {move || view! { <LocalTime at=now.get() /> }}
+            {move || paused.get().map(|e| view! { <span role="status">{format!(" · Live updates paused: {e}")}</span> })}
+        </p>
+        {move || view! { <HeroCards cards=shown.cards.get() /> }}
         <div class="dashboard__grid">
-            <CallsPerHour points=calls_per_hour />
-            <CostByServer servers=cost_by_server />
-            <HealthGrid tiles=health />
-            <ActivityFeed activity now=generated_at />
+            {move || view! { <CallsPerHour points=shown.calls_per_hour.get() /> }}
+            {move || view! { <CostByServer servers=shown.cost_by_server.get() /> }}
+            {move || view! { <HealthGrid tiles=shown.health.get() /> }}
+            <ActivityFeed activity=shown.activity.into() now />
         </div>
     }
 }

@@ -8,6 +8,8 @@ mod list;
 mod status;
 mod tools;
 
+use std::time::Duration;
+
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use omni_types::Permission;
@@ -28,8 +30,10 @@ pub use status::{HealthBadge, latency, tone as health_tone};
 
 const SUMMARY: &str =
     "The MCP servers your hub offers: their health, checked with a real MCP session, and their tools.";
-/// How often the list asks again, until live updates arrive over the WebSocket.
-const REFRESH_MS: u64 = 10_000;
+/// How often the list and a server's page ask again while live updates are down.
+const REFRESH: Duration = Duration::from_secs(10);
+/// And while they are up: health flips come live, each check's time and latency do not.
+const REFRESH_WHEN_LIVE: Duration = Duration::from_secs(60);
 
 #[component]
 pub fn McpServersPage() -> impl IntoView {
@@ -44,11 +48,6 @@ pub fn McpServersPage() -> impl IntoView {
 fn use_can_write() -> Memo<bool> {
     let session = use_session();
     memo(move || session.with_admin(|a| a.is_some_and(|a| a.can(Permission::McpWrite))))
-}
-
-/// Runs `refresh` every [`REFRESH_MS`] while the page is open and the tab visible.
-fn poll(refresh: impl Fn() + 'static) {
-    crate::components::poll(std::time::Duration::from_millis(REFRESH_MS), refresh);
 }
 
 #[component]
@@ -75,6 +74,7 @@ fn Servers() -> impl IntoView {
                         first
                         layout=layout.into()
                         on_clear=Callback::new(move |()| filter.set(McpFilter::default()))
+                        on_reload=reload
                         on_add=can_write.get_untracked().then_some(open_form)
                     />
                 }

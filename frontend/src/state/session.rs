@@ -27,6 +27,9 @@ pub struct Session {
     /// Memory only, never Web Storage, where any script on the page could read it. Not a
     /// signal: no view shows it.
     access_token: StoredValue<Option<String>>,
+    /// Counts the access tokens received. Only the live connection follows it (it sends
+    /// every new token to the server); views never do.
+    tokens: RwSignal<u64>,
 }
 
 impl Session {
@@ -35,6 +38,7 @@ impl Session {
             status: RwSignal::new(SessionStatus::Loading),
             admin: RwSignal::new(None),
             access_token: StoredValue::new(None),
+            tokens: RwSignal::new(0),
         }
     }
 
@@ -55,8 +59,14 @@ impl Session {
         self.access_token.get_value()
     }
 
+    /// Tracks the arrival of new access tokens (sign-in and every refresh).
+    pub(crate) fn track_tokens(&self) {
+        self.tokens.track();
+    }
+
     pub(crate) fn sign_in(&self, tokens: TokenResponse) {
         self.access_token.set_value(Some(tokens.access_token));
+        self.tokens.update(|n| *n += 1);
         self.update_admin(&tokens.admin);
         self.set_status(SessionStatus::SignedIn);
     }

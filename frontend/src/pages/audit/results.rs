@@ -1,45 +1,80 @@
 //! The entries matching the applied filter: a table (cards on narrow screens), newest first,
 //! with "Load more" for the next page.
 
+use std::collections::HashSet;
+
 use leptos::ev::KeyboardEvent;
 use leptos::html;
 use leptos::prelude::*;
 use omni_types::Page;
 use omni_types::audit::{AuditEntry, AuditFilter};
+use uuid::Uuid;
 
 use super::actor::Actor;
 use super::is_target;
+use super::tail::{self, TailFeed, merge_newest};
 use crate::api::ApiError;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, LocalAction};
+use crate::reactive::{Keyed, LocalAction, memo};
+use crate::realtime::Refetch;
 use crate::state::use_api;
 
 const ROW_HINT_ID: &str = "audit-row-hint";
 
-/// The first page and the ones "Load more" appends. A new first page (new filter, retry)
-/// builds a new list, so appended pages never outlive the filter they were loaded for.
+/// The first page and the ones "Load more" appends; with the live tail on, entries
+/// written since come in at the top. A new first page (new filter, retry) builds a new
+/// list, so appended pages never outlive the filter they were loaded for.
 #[component]
 pub fn Results(
     filter: AuditFilter,
     first: Page<AuditEntry>,
+    /// The live tail is on.
+    tail: Signal<bool>,
     /// Opens an entry in the drawer.
     on_open: Callback<AuditEntry>,
     on_clear: Callback<()>,
 ) -> impl IntoView {
-    if first.items.is_empty() {
-        let filtered = filter != AuditFilter::default();
-        return view! { <NoEntries filtered on_clear /> }.into_any();
-    }
     let api = use_api();
+    let filtered = filter != AuditFilter::default();
     let entries = RwSignal::new(first.items);
     let next = RwSignal::new(first.next_cursor);
+    // Entries the tail brought in, marked as new.
+    let arrived = StoredValue::new(HashSet::<Uuid>::new());
+    let tail_failed = RwSignal::new(None::<ApiError>);
+    let newest = {
+        let filter = filter.clone();
+        Refetch::new(tail::PERIOD, move || {
+            let filter = filter.clone();
+            async move {
+                match api.audit_list(&filter, None).await {
+                    Ok(page) => {
+                        tail_failed.try_set(None);
+                        let mut cursor = next.try_get_untracked().flatten();
+                        let added = entries.try_update(|shown| merge_newest(shown, &mut cursor, page, |e| e.id));
+                        next.try_set(cursor);
+                        arrived.try_update_value(|arrived| arrived.extend(added.into_iter().flatten()));
+                    }
+                    Err(e) => {
+                        tail_failed.try_set(Some(e));
+                    }
+                }
+            }
+        })
+    };
     let load_more = LocalAction::new(move |cursor: &String| {
         let (filter, cursor) = (filter.clone(), cursor.clone());
         async move {
             let page = api.audit_list(&filter, Some(cursor)).await?;
-            entries.try_update(|entries| entries.extend(page.items));
+            entries.try_update(|entries| {
+                // The tail may have brought some of them in already.
+                for entry in page.items {
+                    if !entries.iter().any(|e| e.id == entry.id) {
+                        entries.push(entry);
+                    }
+                }
+            });
             next.try_set(page.next_cursor);
             Ok::<_, ApiError>(())
         }
@@ -53,47 +88,65 @@ pub fn Results(
             format!("All {shown} matching {noun} shown.")
         }
     };
+    let empty = memo(move || entries.with(Vec::is_empty));
+    let list = move || {
+        if empty.get() {
+            return view! { <NoEntries filtered on_clear /> }.into_any();
+        }
+        view! {
+            <div class="audit-results">
+                <p id=ROW_HINT_ID class="muted small">
+                    "Select an entry to see all its fields and what changed."
+                </p>
+                // Explicit roles: the narrow-screen card layout restyles the table, and some
+                // browsers drop table semantics when its display changes.
+                <table class="audit-table" role="table">
+                    <caption class="visually-hidden">"Audit entries, newest first"</caption>
+                    <thead role="rowgroup">
+                        <tr role="row">
+                            <th scope="col" role="columnheader">"Time"</th>
+                            <th scope="col" role="columnheader">"Actor"</th>
+                            <th scope="col" role="columnheader">"Action"</th>
+                            <th scope="col" role="columnheader">"Resource"</th>
+                            <th scope="col" role="columnheader">"IP address"</th>
+                        </tr>
+                    </thead>
+                    <tbody role="rowgroup">
+                        <Keyed
+                            each=move || entries.get()
+                            key=|entry| entry.id
+                            children=move |entry| {
+                                let fresh = arrived.with_value(|arrived| arrived.contains(&entry.id));
+                                view! { <EntryRow entry fresh on_open /> }
+                            }
+                        />
+                    </tbody>
+                </table>
+                <div class="audit-results__footer">
+                    <p class="muted small" role="status">
+                        {count}
+                    </p>
+                    <LoadMore next action=load_more what="entries" />
+                </div>
+            </div>
+        }
+        .into_any()
+    };
 
     view! {
-        <div class="audit-results">
-            <p id=ROW_HINT_ID class="muted small">
-                "Select an entry to see all its fields and what changed."
-            </p>
-            // Explicit roles: the narrow-screen card layout restyles the table, and some
-            // browsers drop table semantics when its display changes.
-            <table class="audit-table" role="table">
-                <caption class="visually-hidden">"Audit entries, newest first"</caption>
-                <thead role="rowgroup">
-                    <tr role="row">
-                        <th scope="col" role="columnheader">"Time"</th>
-                        <th scope="col" role="columnheader">"Actor"</th>
-                        <th scope="col" role="columnheader">"Action"</th>
-                        <th scope="col" role="columnheader">"Resource"</th>
-                        <th scope="col" role="columnheader">"IP address"</th>
-                    </tr>
-                </thead>
-                <tbody role="rowgroup">
-                    <Keyed
-                        each=move || entries.get()
-                        key=|entry| entry.id
-                        children=move |entry| view! { <EntryRow entry on_open /> }
-                    />
-                </tbody>
-            </table>
-            <div class="audit-results__footer">
-                <p class="muted small" role="status">
-                    {count}
-                </p>
-                <LoadMore next action=load_more what="entries" />
-            </div>
-        </div>
+        <Show when=move || tail.get()>
+            <TailFeed refetch=newest />
+        </Show>
+        {move || tail_failed.get().filter(|_| tail.get()).map(|e| view! {
+            <p class="muted small" role="status">{format!("Live tail paused: {e}")}</p>
+        })}
+        {list}
     }
-    .into_any()
 }
 
 /// One entry. The whole row is the control: click it, or focus it and press Enter or Space.
 #[component]
-fn EntryRow(entry: AuditEntry, on_open: Callback<AuditEntry>) -> impl IntoView {
+fn EntryRow(entry: AuditEntry, fresh: bool, on_open: Callback<AuditEntry>) -> impl IntoView {
     let row = NodeRef::<html::Tr>::new();
     let opened = StoredValue::new(entry.clone());
     let open = move || on_open.run(opened.get_value());
@@ -120,6 +173,7 @@ fn EntryRow(entry: AuditEntry, on_open: Callback<AuditEntry>) -> impl IntoView {
     view! {
         <tr
             class="audit-row"
+            class:audit-row--new=fresh
             node_ref=row
             role="row"
             tabindex="0"

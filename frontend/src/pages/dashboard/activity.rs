@@ -1,31 +1,50 @@
 //! Recent activity (DASH-2): admins' actions and tool calls through the hub, latest
-//! first, with how long ago each happened.
+//! first, with how long ago each happened. Live: new lines come in at the top and the
+//! lines already shown stay as they are.
+
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use omni_types::analytics::{Activity, ActivityKind};
+use uuid::Uuid;
 
 use crate::api::with_query;
 use crate::components::local_time::RelativeTime;
+use crate::reactive::{Keyed, memo};
 use crate::routes;
 
 #[component]
-pub fn ActivityFeed(activity: Vec<Activity>, now: DateTime<Utc>) -> impl IntoView {
-    let body = if activity.is_empty() {
-        view! {
-            <div class="empty-state empty-state--compact">
-                <h3 class="empty-state__title">"No activity yet"</h3>
-                <p class="muted small">"Tool calls and admins' changes appear here as they happen."</p>
-            </div>
+pub fn ActivityFeed(activity: Signal<Vec<Activity>>, now: Signal<DateTime<Utc>>) -> impl IntoView {
+    // What the page opened with; lines that came after are marked as new.
+    let first: HashSet<Uuid> = activity.with_untracked(|items| items.iter().map(|item| item.id).collect());
+    let first = StoredValue::new(first);
+    let empty = memo(move || activity.with(Vec::is_empty));
+    let body = move || {
+        if empty.get() {
+            view! {
+                <div class="empty-state empty-state--compact">
+                    <h3 class="empty-state__title">"No activity yet"</h3>
+                    <p class="muted small">"Tool calls and admins' changes appear here as they happen."</p>
+                </div>
+            }
+            .into_any()
+        } else {
+            view! {
+                <ol class="activity">
+                    <Keyed
+                        each=move || activity.get()
+                        key=|item| (item.kind, item.id)
+                        children=move |item| {
+                            let fresh = !first.with_value(|first| first.contains(&item.id));
+                            view! { <Item item now fresh /> }
+                        }
+                    />
+                </ol>
+            }
+            .into_any()
         }
-        .into_any()
-    } else {
-        let items = activity
-            .into_iter()
-            .map(|item| view! { <Item item now /> })
-            .collect_view();
-        view! { <ol class="activity">{items}</ol> }.into_any()
     };
     view! {
         <section class="card dashboard__panel" aria-labelledby="dash-activity-title" data-testid="dash-activity">
@@ -36,7 +55,7 @@ pub fn ActivityFeed(activity: Vec<Activity>, now: DateTime<Utc>) -> impl IntoVie
 }
 
 #[component]
-fn Item(item: Activity, now: DateTime<Utc>) -> impl IntoView {
+fn Item(item: Activity, now: Signal<DateTime<Utc>>, fresh: bool) -> impl IntoView {
     let actor = item.actor.unwrap_or_else(|| "Someone no longer known".to_owned());
     let (kind, what) = match item.kind {
         ActivityKind::Usage => (
@@ -59,7 +78,7 @@ fn Item(item: Activity, now: DateTime<Utc>) -> impl IntoView {
         }
     });
     view! {
-        <li class="activity__item" data-testid="activity-item">
+        <li class="activity__item" class:activity__item--new=fresh data-testid="activity-item">
             <span class=format!("activity__kind activity__kind--{}", item.kind.as_str())>{kind}</span>
             <span class="activity__body">
                 {what}

@@ -6,15 +6,16 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use omni_types::Permission;
+use omni_types::live::{Change, Channel};
 use omni_types::mcp::{HealthCheckResult, McpServer, Transport, UpdateMcpServer};
 use uuid::Uuid;
 
 use super::form::ServerForm;
 use super::health::HealthHistory;
-use super::list::{Owner, endpoint};
+use super::list::{Owner, apply_health, endpoint};
 use super::status::{HealthBadge, label, latency};
 use super::tools::{ToolChanges, Tools};
-use super::{poll, use_can_write};
+use super::use_can_write;
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::local_time::LocalTime;
@@ -22,8 +23,12 @@ use crate::components::modal::Modal;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::reactive::{Loader, LocalAction, effect, memo};
+use crate::realtime::{LiveEvent, Refetch, use_live};
 use crate::routes;
 use crate::state::use_api;
+
+/// Live events ask the server again at most this often.
+const LIVE_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[component]
 pub fn McpServerDetailPage() -> impl IntoView {
@@ -127,34 +132,46 @@ fn ServerView(server: McpServer) -> impl IntoView {
         }
     });
     let is_http = move || current.with(|s| s.transport == Transport::StreamableHttp);
-    // Live status: the server is asked again every few seconds; a newer check refreshes
-    // the history and tools below too. The page stays as it is while this fails.
+    // Live status: a health flip shows at once, and the server is asked again then (and
+    // every few seconds while live updates are down); a newer check refreshes the history
+    // below too. The page stays as it is while this fails.
     let refresh_failed = RwSignal::new(None::<ApiError>);
-    let refreshing = StoredValue::new(false);
-    poll(move || {
-        if refreshing.get_value() {
-            return;
-        }
-        refreshing.set_value(true);
-        leptos::task::spawn_local(async move {
-            match api.mcp_server(id).await {
-                Ok(fresh) => {
-                    refresh_failed.try_set(None);
-                    let newer = current.try_with_untracked(|s| s.last_checked_at != fresh.last_checked_at);
-                    if current.try_with_untracked(|s| s != &fresh) == Some(true) {
-                        current.try_set(fresh);
-                    }
-                    if newer == Some(true) {
-                        checked.try_update(|v| *v += 1);
-                    }
+    let refresh = Refetch::new(LIVE_PERIOD, move || async move {
+        match api.mcp_server(id).await {
+            Ok(fresh) => {
+                refresh_failed.try_set(None);
+                let newer = current.try_with_untracked(|s| s.last_checked_at != fresh.last_checked_at);
+                if current.try_with_untracked(|s| s != &fresh) == Some(true) {
+                    current.try_set(fresh);
                 }
-                Err(e) => {
-                    refresh_failed.try_set(Some(e));
+                if newer == Some(true) {
+                    checked.try_update(|v| *v += 1);
                 }
             }
-            refreshing.try_set_value(false);
-        });
+            Err(e) => {
+                refresh_failed.try_set(Some(e));
+            }
+        }
     });
+    // Removed by someone else while open here.
+    let deleted = RwSignal::new(false);
+    let live = use_live();
+    live.subscribe(
+        Channel::McpHealth,
+        move |event| match event {
+            LiveEvent::McpHealth(health) if health.id == id => {
+                current.try_update(|server| apply_health(server, health));
+                refresh.request();
+            }
+            LiveEvent::McpServer(server) if server.id == id && server.change == Change::Deleted => {
+                deleted.try_set(true);
+            }
+            LiveEvent::McpServer(server) if server.id == id => refresh.request(),
+            _ => {}
+        },
+        move || refresh.request(),
+    );
+    live.poll(super::REFRESH, super::REFRESH_WHEN_LIVE, move || refresh.request());
 
     view! {
         <header class="page-header page-header--split">
@@ -203,9 +220,24 @@ fn ServerView(server: McpServer) -> impl IntoView {
         {move || toggle.value().get().and_then(Result::err).map(|e| view! {
             <p class="inline-error" role="alert">{format!("Could not change the server: {e}")}</p>
         })}
-        {move || refresh_failed.get().map(|e| view! {
-            <p class="muted small" role="status">{format!("Live updates paused: {e}")}</p>
-        })}
+        {move || {
+            if deleted.get() {
+                Some(view! {
+                    <div class="alert alert--error" role="alert" data-testid="server-deleted">
+                        <p>
+                            "This MCP server was just deleted. "
+                            <A href=routes::MCP_SERVERS.href()>"Back to all MCP servers"</A>
+                        </p>
+                    </div>
+                }
+                .into_any())
+            } else {
+                refresh_failed.get().map(|e| view! {
+                    <p class="muted small" role="status">{format!("Live updates paused: {e}")}</p>
+                }
+                .into_any())
+            }
+        }}
         <Overview server=current.into() />
         <Show when=move || editing.get()>
             <ServerForm

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use omni_types::Page;
+use omni_types::live::{Change, Channel, McpHealth};
 use omni_types::mcp::{McpServer, Transport};
 
 use super::status::{HealthBadge, latency};
@@ -12,6 +13,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgLabel;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::reactive::{Keyed, LocalAction};
+use crate::realtime::{LiveEvent, Refetch, use_live};
 use crate::state::use_api;
 
 /// How the list is laid out.
@@ -19,6 +21,19 @@ use crate::state::use_api;
 pub enum Layout {
     Cards,
     Table,
+}
+
+/// Live events ask the list again at most this often.
+const LIVE_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A health flip heard live, applied to the server as a fresh read would show it.
+pub fn apply_health(server: &mut McpServer, health: &McpHealth) {
+    server.status = health.status;
+    if health.checked_at.is_some() {
+        server.last_checked_at = health.checked_at;
+        server.last_latency_ms = health.latency_ms;
+        server.last_error = health.error.clone();
+    }
 }
 
 pub fn server_href(server: &McpServer) -> String {
@@ -47,8 +62,21 @@ pub fn ServerList(
     layout: Signal<Layout>,
     on_clear: Callback<()>,
     on_add: Option<Callback<()>>,
+    /// Asks for the list again (it shows the skeleton only the first time).
+    on_reload: Callback<()>,
 ) -> impl IntoView {
+    let live = use_live();
     if first.items.is_empty() {
+        // Nothing to update in place: a server registered meanwhile reloads the list.
+        live.subscribe(
+            Channel::McpHealth,
+            move |event| {
+                if matches!(event, LiveEvent::McpServer(_)) {
+                    on_reload.run(());
+                }
+            },
+            move || on_reload.run(()),
+        );
         return if filter.is_narrowed() {
             view! {
                 <div class="empty-state">
@@ -101,15 +129,11 @@ pub fn ServerList(
     };
     // Live status in place: the rows shown are updated, nothing is rebuilt, focus and
     // loaded pages stay. While everything fits one page, the page is simply the latest.
-    let refreshing = StoredValue::new(false);
     let refresh_failed = RwSignal::new(None::<ApiError>);
-    super::poll(move || {
-        if refreshing.get_value() {
-            return;
-        }
-        refreshing.set_value(true);
+    let narrowed_by_status = !filter.status.is_empty();
+    let refresh = Refetch::new(LIVE_PERIOD, move || {
         let filter = filter.clone();
-        leptos::task::spawn_local(async move {
+        async move {
             match api.mcp_servers(&filter, None).await {
                 Ok(fresh) => {
                     refresh_failed.try_set(None);
@@ -131,9 +155,31 @@ pub fn ServerList(
                     refresh_failed.try_set(Some(e));
                 }
             }
-            refreshing.try_set_value(false);
-        });
+        }
     });
+    live.subscribe(
+        Channel::McpHealth,
+        move |event| match event {
+            // The badge flips at once; the list is asked again when the flip may move the
+            // server in or out of a status filter.
+            LiveEvent::McpHealth(health) => {
+                servers.try_update(|shown| {
+                    if let Some(server) = shown.iter_mut().find(|s| s.id == health.id) {
+                        apply_health(server, health);
+                    }
+                });
+                if narrowed_by_status {
+                    refresh.request();
+                }
+            }
+            LiveEvent::McpServer(gone) if gone.change == Change::Deleted => {
+                servers.try_update(|shown| shown.retain(|s| s.id != gone.id));
+            }
+            _ => refresh.request(),
+        },
+        move || refresh.request(),
+    );
+    live.poll(super::REFRESH, super::REFRESH_WHEN_LIVE, move || refresh.request());
     view! {
         {move || match layout.get() {
             Layout::Cards => view! {
