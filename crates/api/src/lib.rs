@@ -5,6 +5,7 @@ pub mod app;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod config_doc;
 pub mod crypto;
 pub mod db;
 pub mod demo;

@@ -49,19 +49,73 @@ enum Command {
     },
     /// Print the OpenAPI document (JSON).
     Openapi,
+    /// Configuration as code, against a running API (`--server`, `--token`).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand)]
+enum ConfigCommand {
+    /// Print the hub's configuration as YAML, or write it to --output.
+    Export {
+        #[command(flatten)]
+        remote: RemoteArgs,
+        /// Write the document here instead of to standard output.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct RemoteArgs {
+    /// The API's base URL.
+    #[arg(long, env = "OMNI_SERVER", default_value = "http://127.0.0.1:8080")]
+    server: String,
+    /// An API token (or access token) with `config:read`.
+    #[arg(long, env = "OMNI_TOKEN", hide_env_values = true)]
+    token: String,
+}
+
+/// `omni-admin config …`: exit code 0 on success, 1 on any error (printed on stderr).
+fn config_command(command: ConfigCommand) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match command {
+            ConfigCommand::Export { remote, output } => {
+                let remote = omni_admin::config_doc::client::Remote {
+                    server: remote.server,
+                    token: remote.token,
+                };
+                let exported = remote.export().await?;
+                match output {
+                    Some(path) => {
+                        std::fs::write(&path, &exported.yaml).with_context(|| format!("writing {}", path.display()))?;
+                        eprintln!("wrote {} (state {})", path.display(), exported.state);
+                    }
+                    None => print!("{}", exported.yaml),
+                }
+                Ok(())
+            }
+        }
+    })
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Some(Command::Openapi) = cli.command {
-        println!("{}", omni_admin::router::openapi().to_pretty_json()?);
-        return Ok(());
-    }
+    let command = match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            println!("{}", omni_admin::router::openapi().to_pretty_json()?);
+            return Ok(());
+        }
+        // The CLI's configuration commands talk to an API; they need no database.
+        Command::Config(command) => return config_command(command),
+        other => other,
+    };
     let config = Config::from_env()?;
     app::init_tracing(&config);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
-        match cli.command.unwrap_or(Command::Serve) {
+        match command {
             Command::Serve => app::serve(config).await,
             Command::Migrate => {
                 let pool = db::pool(config.database_url.expose_secret(), 2)?;
@@ -125,7 +179,7 @@ fn main() -> anyhow::Result<()> {
                 }
                 Ok(())
             }
-            Command::Openapi => unreachable!("handled before start-up"),
+            Command::Openapi | Command::Config(_) => unreachable!("handled before start-up"),
         }
     })
 }

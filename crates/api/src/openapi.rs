@@ -42,6 +42,7 @@ use crate::auth::access::BEARER_SCHEME;
         (name = "analytics", description = "Calls, cost, latency and errors over time and by dimension, from rollups"),
         (name = "dashboard", description = "The console's home: hero cards, activity, health"),
         (name = "settings", description = "Platform settings"),
+        (name = "config", description = "Configuration as code: the hub's configuration as one YAML document"),
         (name = "live", description = "Real-time updates over a WebSocket: health flips, audit entries, usage (see docs/REALTIME.md)"),
     )
 )]

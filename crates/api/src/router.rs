@@ -8,8 +8,8 @@ use crate::app::AppState;
 use crate::auth::{Access, guard};
 use crate::openapi::ApiDoc;
 use crate::routes::{
-    admins, analytics, api_tokens, audit, auth, authz, dashboard, events, hub_users as users, mcp_servers as mcp, orgs,
-    roles, settings,
+    admins, analytics, api_tokens, audit, auth, authz, config, dashboard, events, hub_users as users,
+    mcp_servers as mcp, orgs, roles, settings,
 };
 use omni_types::Permission;
 
@@ -34,6 +34,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     let (telemetry_read, events_write) = (needs(Permission::TelemetryRead), needs(Permission::EventsWrite));
     let events_manage = needs(Permission::EventsManage);
     let (settings_read, settings_write) = (needs(Permission::SettingsRead), needs(Permission::SettingsWrite));
+    let config_read = needs(Permission::ConfigRead);
     // Batches of 5,000 events are larger than the default body limit.
     let (schemas, paths, ingest) = guard(events_write, routes!(events::ingest::ingest));
     let ingest = (
@@ -122,6 +123,8 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(telemetry_read, routes!(analytics::views::heatmap)))
         .routes(guard(telemetry_read, routes!(analytics::export::export)))
         .routes(guard(telemetry_read, routes!(dashboard::dashboard)))
+        // Configuration as code
+        .routes(guard(config_read, routes!(config::export::export)))
         // Real-time: the socket authenticates with its first message (`live::socket`)
         .routes(guard(Public, routes!(crate::live::socket::ws)))
         // Platform settings

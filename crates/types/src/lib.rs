@@ -7,6 +7,7 @@ pub mod admins;
 pub mod analytics;
 pub mod audit;
 pub mod auth;
+pub mod config;
 pub mod hub_users;
 pub mod live;
 pub mod mcp;

@@ -131,6 +131,8 @@ pub const EVENTS: &str = "/api/v1/events";
 pub const DEAD_LETTERS: &str = "/api/v1/events/dead-letters";
 pub const DEAD_LETTERS_REPLAY: &str = "/api/v1/events/dead-letters/replay";
 pub const SETTINGS: &str = "/api/v1/settings";
+/// The configuration document (YAML).
+pub const CONFIG_EXPORT: &str = "/api/v1/config/export";
 pub const MODEL_PRICES: &str = "/api/v1/settings/model-prices";
 
 /// One dead letter (DELETE discards it).

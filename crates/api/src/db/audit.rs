@@ -102,4 +102,5 @@ pub mod actions {
     pub const REFRESH_REUSE: &str = "auth.refresh.reuse_detected";
     pub const ADMIN_CREATED: &str = "admin.created";
     pub const AUDIT_EXPORTED: &str = "audit.exported";
+    pub const CONFIG_EXPORTED: &str = "config.exported";
 }

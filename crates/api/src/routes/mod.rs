@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod config;
 pub mod dashboard;
 pub mod events;
 pub mod health;
