@@ -42,6 +42,8 @@ pub use wire::LiveEvent;
 const SILENCE_MS: f64 = 50_000.0;
 /// How often the silence is checked.
 const WATCHDOG_TICK: Duration = Duration::from_secs(5);
+/// A socket up for this long resets the backoff; one closed sooner counts as a failure.
+const STABLE_MS: f64 = 30_000.0;
 /// A new access token is asked for this long before the current one expires.
 const RENEW_BEFORE_MS: i64 = 60_000;
 /// But not sooner than this after `ready` (a token with little time left, skewed clocks).
@@ -122,6 +124,8 @@ struct Link {
     was_live: bool,
     /// When the socket last heard from the server (`Date.now()`).
     heard_at: f64,
+    /// When the current socket answered `ready`.
+    ready_at: f64,
     retry: Option<TimeoutHandle>,
     watchdog: Option<IntervalHandle>,
     renewal: Option<TimeoutHandle>,
@@ -355,7 +359,7 @@ impl Live {
             .ok()
         });
         self.link.update_value(|l| {
-            l.backoff.reset();
+            l.ready_at = js_sys::Date::now();
             l.was_live = true;
             if let Some(old) = std::mem::replace(&mut l.renewal, renewal) {
                 old.clear();
@@ -396,7 +400,12 @@ impl Live {
             if l.generation != generation || l.socket.is_none() {
                 return None;
             }
-            if !l.hub.is_ready() {
+            // A socket that did not stay up for a while counts as a failure, so a server
+            // that accepts and then closes at once is not asked again and again.
+            let stable = l.hub.is_ready() && js_sys::Date::now() - l.ready_at >= STABLE_MS;
+            if stable {
+                l.backoff.reset();
+            } else {
                 l.backoff.failed();
             }
             l.drop_socket()
@@ -404,13 +413,10 @@ impl Live {
         let Some(Some(socket)) = socket else { return };
         drop(socket);
         match code {
-            close::REVOKED => {
-                // The session ended (signed out elsewhere, the admin disabled): asking
-                // again would only be refused again.
-                self.stop();
-                self.session.expire();
-            }
-            close::UNAUTHENTICATED => {
+            // 4403: the socket's session ended. That is the admin signed out or disabled,
+            // or this tab's own password change (which starts a new session): a refresh
+            // tells which, and signs out only in the first case.
+            close::REVOKED | close::UNAUTHENTICATED => {
                 let live = self;
                 leptos::task::spawn_local(async move {
                     match live.api.refresh().await {

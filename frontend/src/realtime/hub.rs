@@ -68,7 +68,9 @@ impl Hub {
             id,
             channel,
             handlers,
-            resync_when_subscribed: false,
+            // What the page fetched may miss events sent before its channel's `subscribed`:
+            // that answer makes it fetch again (a channel already confirmed sends none).
+            resync_when_subscribed: true,
         });
         (id, message)
     }
@@ -125,6 +127,13 @@ impl Hub {
                     })
                     .collect();
                 resync(missed)
+            }
+            // The late answer to an unsubscribe the page took back (a listener came again
+            // and the channel was asked for anew): the new subscription stands.
+            Incoming::Unsubscribed { channel, taken_away }
+                if !taken_away && self.listeners.iter().any(|l| l.channel == channel) =>
+            {
+                Vec::new()
             }
             Incoming::Unsubscribed { channel, taken_away } => {
                 self.sequencer.unsubscribed(&channel);
@@ -305,7 +314,11 @@ mod tests {
         run(hub.receive(audit_event(5)));
         run(hub.receive(audit_event(5)));
         run(hub.receive(audit_event(8)));
-        assert_eq!(log.0.take(), ["audit: other", "audit: other", "audit: resync"]);
+        // The page refetches once subscribed (it may have missed what came before).
+        assert_eq!(
+            log.0.take(),
+            ["audit: resync", "audit: other", "audit: other", "audit: resync"]
+        );
         // An event of a channel not (yet) confirmed is dropped.
         run(hub.receive(heard(ServerMessage::Event {
             channel: "dashboard".into(),
@@ -316,19 +329,25 @@ mod tests {
     }
 
     #[test]
-    fn after_a_lost_socket_listeners_refetch_once_resubscribed_but_new_ones_do_not() {
+    fn listeners_refetch_once_their_channel_is_subscribed_and_after_a_lost_socket() {
         let log = Rc::new(Log::default());
         let mut hub = Hub::default();
         hub.add(Channel::Audit, listener(&log, "old"));
         run(hub.receive(ready()));
         run(hub.receive(subscribed("audit", 0)));
-        assert!(log.0.take().is_empty(), "the first subscription is no resync");
+        assert_eq!(
+            log.0.take(),
+            ["old: resync"],
+            "what came before the subscription is fetched"
+        );
+        run(hub.receive(subscribed("audit", 0)));
+        assert!(log.0.take().is_empty(), "once");
 
         hub.closed();
         hub.add(Channel::Audit, listener(&log, "new"));
         assert_eq!(run(hub.receive(ready())), [subscribe(&["audit"])]);
         run(hub.receive(subscribed("audit", 9)));
-        assert_eq!(log.0.take(), ["old: resync"]);
+        assert_eq!(log.0.take(), ["old: resync", "new: resync"]);
         // Numbers start again from the new subscription.
         run(hub.receive(audit_event(10)));
         assert_eq!(log.0.take(), ["old: other", "new: other"]);
@@ -339,6 +358,29 @@ mod tests {
         run(hub.receive(ready()));
         run(hub.receive(subscribed("audit", 10)));
         assert_eq!(log.0.take(), ["old: resync", "new: resync"]);
+    }
+
+    #[test]
+    fn a_late_answer_to_an_unsubscribe_taken_back_keeps_the_new_subscription() {
+        let log = Rc::new(Log::default());
+        let mut hub = Hub::default();
+        let (first, _) = hub.add(Channel::Audit, listener(&log, "tail"));
+        run(hub.receive(ready()));
+        run(hub.receive(subscribed("audit", 0)));
+        assert!(hub.remove(first).is_some(), "the last listener unsubscribes");
+        let (again, ask) = hub.add(Channel::Audit, listener(&log, "tail"));
+        assert_eq!(ask, Some(subscribe(&["audit"])));
+        run(hub.receive(heard(ServerMessage::Unsubscribed {
+            channel: "audit".into(),
+            reason: None,
+        })));
+        run(hub.receive(subscribed("audit", 3)));
+        run(hub.receive(audit_event(4)));
+        assert_eq!(log.0.take(), ["tail: resync", "tail: resync", "tail: other"]);
+        assert!(
+            hub.remove(again).is_some(),
+            "still subscribed: leaving unsubscribes again"
+        );
     }
 
     #[test]
