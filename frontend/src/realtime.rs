@@ -183,6 +183,11 @@ impl Live {
             session.track_tokens();
             live.token_renewed();
         });
+        // Setting up MFA brings no new token: the account's own change unblocks too.
+        crate::reactive::effect(move || {
+            session.with_admin(|admin| admin.map(|a| (a.mfa_enabled, a.must_change_password)));
+            live.account_changed();
+        });
         // For the app's lifetime: the handles are never removed.
         let _ = window_event_listener_untyped("online", move |_| live.network_back());
         let _ = window_event_listener_untyped("offline", move |_| live.show_status());
@@ -383,6 +388,18 @@ impl Live {
             }
             Some((false, true)) => self.connect(),
             _ => {}
+        }
+    }
+
+    /// The admin's standing changed (MFA set up, password changed): if the socket was
+    /// waiting for that, it tries again.
+    fn account_changed(self) {
+        let unblocked = self
+            .link
+            .try_update_value(|l| l.wanted && std::mem::take(&mut l.blocked));
+        if unblocked == Some(true) {
+            self.connect();
+            self.show_status();
         }
     }
 
