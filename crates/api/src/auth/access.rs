@@ -131,6 +131,15 @@ fn document(access: Access, op: &mut Operation) {
     }
 }
 
+/// The token of an `Authorization: Bearer …` header, if any.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned())
+}
+
 /// Authenticates the bearer token and checks the permission; on success the request
 /// carries a [`Principal`] for the handler.
 async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
@@ -139,12 +148,7 @@ async fn authorize(access: Access, mut req: Request, next: Next) -> Response {
         .get::<AppState>()
         .cloned()
         .expect("AppState extension is installed by app::router");
-    let bearer = req
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(|t| t.trim().to_owned());
+    let bearer = bearer(req.headers());
     let ip = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use omni_types::config::{self, Document, McpServer, Organization, Settings, User};
-use omni_types::usage::ModelPrice;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -12,27 +11,12 @@ fn parse<T: std::str::FromStr>(text: &str, what: &str) -> sqlx::Result<T> {
         .map_err(|_| sqlx::Error::Decode(format!("unexpected {what} in the database: {text:?}").into()))
 }
 
-fn usd(micros: i64) -> f64 {
-    micros as f64 / 1_000_000.0
-}
-
 /// Everything the document holds, as of one moment.
 pub async fn load(db: &PgPool) -> sqlx::Result<Document> {
     let mut tx = crate::db::read_snapshot(db).await?;
 
-    let mut model_prices: Vec<ModelPrice> = sqlx::query!(
-        "SELECT model, input_micros_per_mtok, output_micros_per_mtok, cached_micros_per_mtok FROM model_prices"
-    )
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|r| ModelPrice {
-        model: r.model,
-        input_usd_per_mtok: usd(r.input_micros_per_mtok),
-        output_usd_per_mtok: usd(r.output_micros_per_mtok),
-        cached_usd_per_mtok: usd(r.cached_micros_per_mtok),
-    })
-    .collect();
+    let mut model_prices = crate::db::usage::list_model_prices(&mut *tx).await?;
+    // By bytes, whatever the database's collation.
     model_prices.sort_by(|a, b| a.model.cmp(&b.model));
 
     let servers = sqlx::query!(

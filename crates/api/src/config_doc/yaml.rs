@@ -129,6 +129,79 @@ fn write_seq(out: &mut String, items: &[Node], indent: usize) {
 
 struct Tree;
 
+/// `serialize_<type>` for integer types: the number as written.
+macro_rules! integers {
+    ($($t:ident)*) => {$(
+        paste_serialize!($t, v, scalar(v.to_string()));
+    )*};
+}
+
+/// `serialize_<type>` for types that cannot be map keys.
+macro_rules! refuse_keys {
+    ($($t:ident)*) => {$(
+        paste_serialize!($t, _v, Err(not_a_key()));
+    )*};
+}
+
+/// One `serialize_<type>(self, v: type)` method; `$ret` is its body.
+macro_rules! paste_serialize {
+    (bool, $v:ident, $ret:expr) => {
+        fn serialize_bool(self, $v: bool) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (i8, $v:ident, $ret:expr) => {
+        fn serialize_i8(self, $v: i8) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (i16, $v:ident, $ret:expr) => {
+        fn serialize_i16(self, $v: i16) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (i32, $v:ident, $ret:expr) => {
+        fn serialize_i32(self, $v: i32) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (i64, $v:ident, $ret:expr) => {
+        fn serialize_i64(self, $v: i64) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (u8, $v:ident, $ret:expr) => {
+        fn serialize_u8(self, $v: u8) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (u16, $v:ident, $ret:expr) => {
+        fn serialize_u16(self, $v: u16) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (u32, $v:ident, $ret:expr) => {
+        fn serialize_u32(self, $v: u32) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (u64, $v:ident, $ret:expr) => {
+        fn serialize_u64(self, $v: u64) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (f32, $v:ident, $ret:expr) => {
+        fn serialize_f32(self, $v: f32) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+    (f64, $v:ident, $ret:expr) => {
+        fn serialize_f64(self, $v: f64) -> Result<Self::Ok, Error> {
+            $ret
+        }
+    };
+}
+
 fn scalar(s: impl Into<String>) -> Result<Node, Error> {
     Ok(Node::Scalar(s.into()))
 }
@@ -147,30 +220,7 @@ impl ser::Serializer for Tree {
     fn serialize_bool(self, v: bool) -> Result<Node, Error> {
         scalar(if v { "true" } else { "false" })
     }
-    fn serialize_i8(self, v: i8) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<Node, Error> {
-        scalar(v.to_string())
-    }
+    integers!(i8 i16 i32 i64 u8 u16 u32 u64);
     fn serialize_f32(self, v: f32) -> Result<Node, Error> {
         self.serialize_f64(f64::from(v))
     }
@@ -354,39 +404,7 @@ impl ser::Serializer for KeyName {
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<String, Error> {
         value.serialize(self)
     }
-    fn serialize_bool(self, _: bool) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_i8(self, _: i8) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_i16(self, _: i16) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_i32(self, _: i32) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_i64(self, _: i64) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_u8(self, _: u8) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_u16(self, _: u16) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_u32(self, _: u32) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_u64(self, _: u64) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_f32(self, _: f32) -> Result<String, Error> {
-        Err(not_a_key())
-    }
-    fn serialize_f64(self, _: f64) -> Result<String, Error> {
-        Err(not_a_key())
-    }
+    refuse_keys!(bool i8 i16 i32 i64 u8 u16 u32 u64 f32 f64);
     fn serialize_char(self, v: char) -> Result<String, Error> {
         Ok(v.to_string())
     }

@@ -582,7 +582,7 @@ pub async fn list_model_prices(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Mode
     )
     .fetch_all(db)
     .await?;
-    let usd = |micros: i64| micros as f64 / 1_000_000.0;
+    let usd = crate::usage::usd;
     Ok(rows
         .into_iter()
         .map(|r| ModelPrice {

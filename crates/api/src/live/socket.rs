@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, FromRequestParts, Request};
-use axum::http::header::AUTHORIZATION;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use futures::stream::{SplitSink, SplitStream};
@@ -65,12 +64,7 @@ const READ_BUFFER: usize = 4 * 1024;
 pub async fn ws(axum::extract::State(state): axum::extract::State<AppState>, req: Request) -> Response {
     let (mut parts, _) = req.into_parts();
     let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let bearer = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-        .map(|t| t.trim().to_owned());
+    let bearer = crate::auth::access::bearer(&parts.headers);
     let upgrade = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(upgrade) => upgrade,
         Err(_) => {

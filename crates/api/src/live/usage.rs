@@ -12,6 +12,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::usage::ingest::Accepted;
+use crate::usage::usd;
 
 /// Servers and organizations a `usage.delta` lists at most.
 const TOP: usize = 20;
@@ -124,10 +125,6 @@ pub struct Window {
 
 fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("live payloads serialize")
-}
-
-fn usd(micros: i64) -> f64 {
-    micros as f64 / 1_000_000.0
 }
 
 fn top(shares: &Shares) -> Vec<UsageShare> {

@@ -8,3 +8,8 @@ pub mod ingest;
 pub mod query;
 pub mod retention;
 pub mod rollup;
+
+/// Micro-dollars (how costs and prices are stored) as US dollars.
+pub fn usd(micros: i64) -> f64 {
+    micros as f64 / 1_000_000.0
+}
