@@ -54,6 +54,8 @@ enum Command {
     Config(ConfigCommand),
 }
 
+/// Exit codes: 0 done (for `diff --exit-code`: no changes), 1 an error (unreachable,
+/// refused, conflict), 2 `diff --exit-code` found changes, 3 the document is invalid.
 #[derive(Subcommand)]
 enum ConfigCommand {
     /// Print the hub's configuration as YAML, or write it to --output.
@@ -64,6 +66,41 @@ enum ConfigCommand {
         #[arg(long, short)]
         output: Option<std::path::PathBuf>,
     },
+    /// Check a document: every problem, with its line and column (exit 3 if invalid).
+    Validate {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        remote: RemoteArgs,
+        /// Print the API's JSON answer.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what applying a document would change.
+    Diff {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        remote: RemoteArgs,
+        #[arg(long)]
+        json: bool,
+        /// Exit with 2 when there are changes.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Apply a document: computes the diff, prints it, and applies exactly that (needs
+    /// `config:write` and the write permission of each kind it changes).
+    Apply {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        remote: RemoteArgs,
+        #[arg(long)]
+        json: bool,
+        /// Only show the diff.
+        #[arg(long)]
+        dry_run: bool,
+        /// A note kept with the snapshot (e.g. the commit).
+        #[arg(long, short)]
+        message: Option<String>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -71,33 +108,137 @@ struct RemoteArgs {
     /// The API's base URL.
     #[arg(long, env = "OMNI_SERVER", default_value = "http://127.0.0.1:8080")]
     server: String,
-    /// An API token (or access token) with `config:read`.
+    /// An API token (or access token) with `config:read` (`config:write` to apply).
     #[arg(long, env = "OMNI_TOKEN", hide_env_values = true)]
     token: String,
 }
 
-/// `omni-admin config …`: exit code 0 on success, 1 on any error (printed on stderr).
-fn config_command(command: ConfigCommand) -> anyhow::Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(async move {
-        match command {
-            ConfigCommand::Export { remote, output } => {
-                let remote = omni_admin::config_doc::client::Remote {
-                    server: remote.server,
-                    token: remote.token,
-                };
-                let exported = remote.export().await?;
-                match output {
-                    Some(path) => {
-                        std::fs::write(&path, &exported.yaml).with_context(|| format!("writing {}", path.display()))?;
-                        eprintln!("wrote {} (state {})", path.display(), exported.state);
-                    }
-                    None => print!("{}", exported.yaml),
-                }
-                Ok(())
-            }
+impl RemoteArgs {
+    fn remote(self) -> omni_admin::config_doc::client::Remote {
+        omni_admin::config_doc::client::Remote {
+            server: self.server,
+            token: self.token,
         }
-    })
+    }
+}
+
+/// `omni-admin config …`: prints what it did, and returns the exit code.
+fn config_command(command: ConfigCommand) -> u8 {
+    use omni_admin::config_doc::client::{Failure, render};
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))
+            .map_err(Failure::Other)
+    };
+    let outcome: Result<u8, Failure> = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Other(e.into()))
+        .and_then(|runtime| {
+            runtime.block_on(async move {
+                match command {
+                    ConfigCommand::Export { remote, output } => {
+                        let exported = remote.remote().export().await?;
+                        match output {
+                            Some(path) => {
+                                std::fs::write(&path, &exported.yaml)
+                                    .with_context(|| format!("writing {}", path.display()))?;
+                                eprintln!("wrote {} (state {})", path.display(), exported.state);
+                            }
+                            None => print!("{}", exported.yaml),
+                        }
+                        Ok(0)
+                    }
+                    ConfigCommand::Validate {
+                        file,
+                        remote,
+                        json: as_json,
+                    } => {
+                        let text = read(&file)?;
+                        let v = remote.remote().validate(&text).await?;
+                        if as_json {
+                            json(&v);
+                        } else {
+                            for p in &v.problems {
+                                println!(
+                                    "{}:{}:{}: {}: {}: {}",
+                                    file.display(),
+                                    p.line,
+                                    p.column,
+                                    p.severity,
+                                    if p.path.is_empty() { "document" } else { &p.path },
+                                    p.message
+                                );
+                            }
+                            if v.valid {
+                                println!(
+                                    "valid: {} organizations, {} MCP servers, {} users, {} model prices",
+                                    v.counts.organizations, v.counts.mcp_servers, v.counts.users, v.counts.model_prices
+                                );
+                            }
+                        }
+                        Ok(if v.valid { 0 } else { 3 })
+                    }
+                    ConfigCommand::Diff {
+                        file,
+                        remote,
+                        json: as_json,
+                        exit_code,
+                    } => {
+                        let text = read(&file)?;
+                        let diff = remote.remote().diff(&text).await?;
+                        if as_json {
+                            json(&diff);
+                        } else {
+                            print!("{}", render(&diff));
+                        }
+                        Ok(if exit_code && !diff.summary.is_empty() { 2 } else { 0 })
+                    }
+                    ConfigCommand::Apply {
+                        file,
+                        remote,
+                        json: as_json,
+                        dry_run,
+                        message,
+                    } => {
+                        let text = read(&file)?;
+                        let remote = remote.remote();
+                        let diff = remote.diff(&text).await?;
+                        if dry_run {
+                            if as_json {
+                                json(&diff);
+                            } else {
+                                print!("{}", render(&diff));
+                            }
+                            return Ok(0);
+                        }
+                        let outcome = remote.apply(&text, &diff.base_state, message).await?;
+                        if as_json {
+                            json(&outcome);
+                        } else {
+                            print!("{}", render(&outcome.diff));
+                            match &outcome.snapshot {
+                                Some(s) => println!("Applied: snapshot {} (state {}).", s.id, s.state),
+                                None => println!("Nothing to apply."),
+                            }
+                        }
+                        Ok(0)
+                    }
+                }
+            })
+        });
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            e.exit_code()
+        }
+    }
+}
+
+/// An answer as the `--json` output.
+fn json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
 fn main() -> anyhow::Result<()> {
@@ -108,7 +249,7 @@ fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         // The CLI's configuration commands talk to an API; they need no database.
-        Command::Config(command) => return config_command(command),
+        Command::Config(command) => std::process::exit(i32::from(config_command(command))),
         other => other,
     };
     let config = Config::from_env()?;

@@ -95,6 +95,7 @@ pub mod responses {
         InvalidCredentials => "The email or password is incorrect";
         Forbidden => "Signed in, but lacking the permission named in `missing_permission`";
         NotFound => "No such resource";
+        Conflict => "The resource changed meanwhile, or the value is taken; `detail` says which";
         RateLimited => "Too many attempts; wait `Retry-After` seconds";
     }
 }

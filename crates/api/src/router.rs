@@ -34,7 +34,7 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
     let (telemetry_read, events_write) = (needs(Permission::TelemetryRead), needs(Permission::EventsWrite));
     let events_manage = needs(Permission::EventsManage);
     let (settings_read, settings_write) = (needs(Permission::SettingsRead), needs(Permission::SettingsWrite));
-    let config_read = needs(Permission::ConfigRead);
+    let (config_read, config_write) = (needs(Permission::ConfigRead), needs(Permission::ConfigWrite));
     // Batches of 5,000 events are larger than the default body limit.
     let (schemas, paths, ingest) = guard(events_write, routes!(events::ingest::ingest));
     let ingest = (
@@ -125,12 +125,28 @@ pub fn api() -> (axum::Router<AppState>, OpenApiDoc) {
         .routes(guard(telemetry_read, routes!(dashboard::dashboard)))
         // Configuration as code
         .routes(guard(config_read, routes!(config::export::export)))
+        .routes(guard(config_read, routes!(config::status::status)))
+        .routes(large_body(guard(config_read, routes!(config::validate::validate))))
+        .routes(large_body(guard(config_read, routes!(config::diff::diff))))
+        .routes(large_body(guard(config_write, routes!(config::apply::apply))))
+        .routes(guard(config_read, routes!(config::snapshots::list)))
+        .routes(guard(config_read, routes!(config::snapshots::get)))
+        .routes(guard(config_read, routes!(config::snapshots::compare)))
+        .routes(guard(config_write, routes!(config::snapshots::rollback)))
         // Real-time: the socket authenticates with its first message (`live::socket`)
         .routes(guard(Public, routes!(crate::live::socket::ws)))
         // Platform settings
         .routes(guard(settings_read, routes!(settings::model_prices::get)))
         .routes(guard(settings_write, routes!(settings::model_prices::replace)))
         .split_for_parts()
+}
+
+/// Configuration documents are larger than the default body limit.
+fn large_body(
+    (schemas, paths, router): utoipa_axum::router::UtoipaMethodRouter<AppState>,
+) -> utoipa_axum::router::UtoipaMethodRouter<AppState> {
+    let limit = axum::extract::DefaultBodyLimit::max(config::BODY_LIMIT);
+    (schemas, paths, router.layer(limit))
 }
 
 /// The OpenAPI document alone (`omni-admin openapi`, the drift test).

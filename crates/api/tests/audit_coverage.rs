@@ -21,6 +21,16 @@ const NOT_AUDITED: &[(&str, &str, &str)] = &[
         "/api/v1/events",
         "usage data the hub pushes, not a change to the hub: counted in metrics, refusals kept as dead letters",
     ),
+    (
+        "POST",
+        "/api/v1/config/validate",
+        "checks a document sent in the body; reads, changes nothing",
+    ),
+    (
+        "POST",
+        "/api/v1/config/diff",
+        "computes what a document would change; reads, changes nothing",
+    ),
 ];
 
 /// A dead letter: an event naming no organization; returns the letter's id.
@@ -354,8 +364,41 @@ async fn scenario(app: &TestApp, owner: &str, method: &str, path: &str) -> Optio
                     "email,name,organization\nimported@example.com,Imported,{slug}\n"
                 ))
         }
+        ("POST", "/api/v1/config/apply") => {
+            let (document, state) = exported(app, owner).await;
+            c.post(app.url(path))
+                .bearer_auth(owner)
+                .json(&json!({ "document": document, "base_state": state }))
+        }
+        ("POST", "/api/v1/config/snapshots/{id}/rollback") => {
+            let (document, state) = exported(app, owner).await;
+            // A snapshot to roll back to (an earlier apply may have stored it already).
+            c.post(app.url("/api/v1/config/apply"))
+                .bearer_auth(owner)
+                .json(&json!({ "document": document, "base_state": state }))
+                .send()
+                .await
+                .unwrap();
+            let page: Value = app
+                .get_as("/api/v1/config/snapshots?limit=1", owner)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let id = page["items"][0]["id"].as_str().unwrap();
+            c.post(url(format!("/api/v1/config/snapshots/{id}/rollback")))
+                .bearer_auth(owner)
+                .json(&json!({ "base_state": state }))
+        }
         _ => return None,
     })
+}
+
+/// The configuration as exported, and its state id.
+async fn exported(app: &TestApp, owner: &str) -> (String, String) {
+    let res = app.get_as("/api/v1/config/export", owner).await;
+    let state = res.headers()["etag"].to_str().unwrap().trim_matches('"').to_owned();
+    (res.text().await.unwrap(), state)
 }
 
 /// Creates an organization with a fresh slug; returns its id.

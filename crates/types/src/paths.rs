@@ -133,6 +133,24 @@ pub const DEAD_LETTERS_REPLAY: &str = "/api/v1/events/dead-letters/replay";
 pub const SETTINGS: &str = "/api/v1/settings";
 /// The configuration document (YAML).
 pub const CONFIG_EXPORT: &str = "/api/v1/config/export";
+pub const CONFIG_STATUS: &str = "/api/v1/config/status";
+pub const CONFIG_VALIDATE: &str = "/api/v1/config/validate";
+pub const CONFIG_DIFF: &str = "/api/v1/config/diff";
+pub const CONFIG_APPLY: &str = "/api/v1/config/apply";
+pub const CONFIG_SNAPSHOTS: &str = "/api/v1/config/snapshots";
+
+/// One configuration snapshot.
+pub fn config_snapshot(id: uuid::Uuid) -> String {
+    format!("{CONFIG_SNAPSHOTS}/{id}")
+}
+/// The diff from one snapshot to another (`?to=`) or to the current state.
+pub fn config_snapshot_diff(id: uuid::Uuid) -> String {
+    format!("{CONFIG_SNAPSHOTS}/{id}/diff")
+}
+/// Rolls back to a snapshot.
+pub fn config_snapshot_rollback(id: uuid::Uuid) -> String {
+    format!("{CONFIG_SNAPSHOTS}/{id}/rollback")
+}
 pub const MODEL_PRICES: &str = "/api/v1/settings/model-prices";
 
 /// One dead letter (DELETE discards it).

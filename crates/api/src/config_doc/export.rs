@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use omni_types::config::{self, Document, McpServer, Organization, Settings, User};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 fn parse<T: std::str::FromStr>(text: &str, what: &str) -> sqlx::Result<T> {
@@ -14,20 +14,41 @@ fn parse<T: std::str::FromStr>(text: &str, what: &str) -> sqlx::Result<T> {
 /// Everything the document holds, as of one moment.
 pub async fn load(db: &PgPool) -> sqlx::Result<Document> {
     let mut tx = crate::db::read_snapshot(db).await?;
+    let current = read(&mut tx).await?;
+    tx.commit().await?;
+    Ok(current.document)
+}
 
+/// The database's configuration, with the ids and sealed secrets behind its keys.
+pub struct Current {
+    pub document: Document,
+    /// By slug.
+    pub orgs: HashMap<String, Uuid>,
+    /// By name.
+    pub servers: HashMap<String, Uuid>,
+    /// By (organization slug, email).
+    pub users: HashMap<(String, String), Uuid>,
+    /// Sealed auth headers, by server name.
+    pub sealed: HashMap<String, Vec<u8>>,
+}
+
+/// Reads the configuration on `conn` (the caller picks the isolation).
+pub async fn read(conn: &mut PgConnection) -> sqlx::Result<Current> {
+    let tx = conn;
     let mut model_prices = crate::db::usage::list_model_prices(&mut *tx).await?;
     // By bytes, whatever the database's collation.
     model_prices.sort_by(|a, b| a.model.cmp(&b.model));
 
     let servers = sqlx::query!(
         r#"SELECT id, name, description, transport, url, command, args, auth_header_name,
-                  auth_header_sealed IS NOT NULL AS "has_secret!", timeout_ms, degraded_threshold_ms,
+                  auth_header_sealed, timeout_ms, degraded_threshold_ms,
                   check_interval_seconds, tags, organization_id, enabled, require_tool_approval
            FROM mcp_servers"#
     )
     .fetch_all(&mut *tx)
     .await?;
     let server_names: HashMap<Uuid, String> = servers.iter().map(|s| (s.id, s.name.clone())).collect();
+    let mut sealed = HashMap::new();
 
     let orgs = sqlx::query!(
         "SELECT id, slug, name, plan, monthly_budget_cents, rate_limit_per_minute, servers_restricted FROM organizations"
@@ -76,10 +97,16 @@ pub async fn load(db: &PgPool) -> sqlx::Result<Document> {
     for s in servers {
         let mut tags = s.tags;
         tags.sort();
+        let auth_header = s
+            .auth_header_sealed
+            .is_some()
+            .then(|| format!("${{{}}}", config::auth_header_variable(&s.name)));
+        if let Some(bytes) = s.auth_header_sealed {
+            sealed.insert(s.name.clone(), bytes);
+        }
         mcp_servers.push(McpServer {
-            auth_header: s
-                .has_secret
-                .then(|| format!("${{{}}}", config::auth_header_variable(&s.name))),
+            renamed_from: None,
+            auth_header,
             organization: s.organization_id.and_then(|id| slugs.get(&id).cloned()),
             tools: tools.remove(&s.id).unwrap_or_default(),
             name: s.name,
@@ -118,12 +145,15 @@ pub async fn load(db: &PgPool) -> sqlx::Result<Document> {
         }
     }
     let mut users = Vec::new();
+    let mut user_ids = HashMap::new();
     for u in sqlx::query!("SELECT id, organization_id, name, email, role, enabled FROM hub_users")
         .fetch_all(&mut *tx)
         .await?
     {
+        let organization = slugs.get(&u.organization_id).cloned().unwrap_or_default();
+        user_ids.insert((organization.clone(), u.email.clone()), u.id);
         users.push(User {
-            organization: slugs.get(&u.organization_id).cloned().unwrap_or_default(),
+            organization,
             external_ids: external.remove(&u.id).unwrap_or_default(),
             permissions: grants.remove(&u.id).unwrap_or_default(),
             email: u.email,
@@ -135,12 +165,17 @@ pub async fn load(db: &PgPool) -> sqlx::Result<Document> {
     users.sort_by(|a, b| {
         (a.organization.as_str(), a.email.to_lowercase()).cmp(&(b.organization.as_str(), b.email.to_lowercase()))
     });
-    tx.commit().await?;
-    Ok(Document {
-        version: config::VERSION,
-        settings: Settings { model_prices },
-        organizations,
-        mcp_servers,
-        users,
+    Ok(Current {
+        document: Document {
+            version: config::VERSION,
+            settings: Settings { model_prices },
+            organizations,
+            mcp_servers,
+            users,
+        },
+        orgs: slugs.into_iter().map(|(id, slug)| (slug, id)).collect(),
+        servers: server_names.into_iter().map(|(id, name)| (name, id)).collect(),
+        users: user_ids,
+        sealed,
     })
 }

@@ -1,8 +1,12 @@
 //! Configuration as code (SPEC CFG-1..8): the hub's configuration as one YAML document
 //! (`omni_types::config`), exported from the database in a stable form.
 
+pub mod apply;
+pub mod check;
 pub mod client;
+pub mod diff;
 pub mod export;
+pub mod parse;
 pub mod yaml;
 
 use sha2::{Digest, Sha256};

@@ -92,6 +92,49 @@ pub async fn record(db: impl PgExecutor<'_>, entry: Entry<'_>, meta: &ClientMeta
     Ok(())
 }
 
+/// Records entries by one actor in one statement (a configuration apply writes one per
+/// entity it changes). The chain trigger orders them as given.
+pub async fn record_many(
+    db: impl PgExecutor<'_>,
+    actor: &Actor,
+    entries: &[Entry<'_>],
+    meta: &ClientMeta,
+) -> sqlx::Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (actor_kind, actor_admin_id, actor_token_id, actor_label) = actor.parts();
+    let ids: Vec<Uuid> = entries.iter().map(|_| Uuid::now_v7()).collect();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action).collect();
+    let types: Vec<&str> = entries.iter().map(|e| e.resource_type).collect();
+    let resources: Vec<Option<String>> = entries.iter().map(|e| e.resource_id.clone()).collect();
+    let details: Vec<Value> = entries.iter().map(|e| e.details.clone()).collect();
+    sqlx::query!(
+        "INSERT INTO admin_audit_log
+             (id, actor_kind, actor_admin_id, actor_token_id, actor_label, action, resource_type, resource_id,
+              details, ip, user_agent, request_id)
+         SELECT e.id, $2, $3, $4, $5, e.action, e.resource_type, e.resource_id, e.details, $9, $10, $11
+         FROM unnest($1::uuid[], $6::text[], $7::text[], $8::text[], $12::jsonb[])
+              WITH ORDINALITY AS e(id, action, resource_type, resource_id, details, n)
+         ORDER BY e.n",
+        &ids,
+        actor_kind,
+        actor_admin_id,
+        actor_token_id,
+        actor_label,
+        &actions as &[&str],
+        &types as &[&str],
+        &resources as &[Option<String>],
+        meta.ip.map(ipnet::IpNet::from),
+        meta.user_agent,
+        meta.request_id,
+        &details
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 /// Audit action names, one place for all of them.
 pub mod actions {
     pub const LOGIN_SUCCEEDED: &str = "auth.login.succeeded";
@@ -103,4 +146,6 @@ pub mod actions {
     pub const ADMIN_CREATED: &str = "admin.created";
     pub const AUDIT_EXPORTED: &str = "audit.exported";
     pub const CONFIG_EXPORTED: &str = "config.exported";
+    pub const CONFIG_APPLIED: &str = "config.applied";
+    pub const CONFIG_ROLLED_BACK: &str = "config.rolled_back";
 }

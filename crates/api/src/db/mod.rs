@@ -5,6 +5,7 @@ pub mod admins;
 pub mod api_tokens;
 pub mod audit;
 pub mod audit_log;
+pub mod config_snapshots;
 pub mod hub_grants;
 pub mod hub_users;
 pub mod login_attempts;

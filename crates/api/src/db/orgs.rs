@@ -141,7 +141,11 @@ pub async fn update(conn: &mut PgConnection, id: Uuid, f: &Fields) -> Result<(),
     Ok(())
 }
 
-async fn set_allowed_servers(conn: &mut PgConnection, id: Uuid, servers: Option<&[Uuid]>) -> Result<(), WriteError> {
+pub async fn set_allowed_servers(
+    conn: &mut PgConnection,
+    id: Uuid,
+    servers: Option<&[Uuid]>,
+) -> Result<(), WriteError> {
     sqlx::query!(
         "DELETE FROM organization_allowed_servers WHERE organization_id = $1",
         id

@@ -216,7 +216,7 @@ fn seal_header(sealer: &Sealer, value: &str, errors: &mut FieldErrors) -> Option
 }
 
 /// An auth header value: printable, at most 4096 characters.
-fn check_header_value(value: &str) -> Result<(), &'static str> {
+pub(crate) fn check_header_value(value: &str) -> Result<(), &'static str> {
     if value.trim().is_empty() {
         return Err("must not be empty (send null to remove it)");
     }

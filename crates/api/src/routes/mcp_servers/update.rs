@@ -155,7 +155,7 @@ pub async fn update(
 }
 
 /// `scheme://host:port` of a URL, the unit a secret is bound to.
-fn origin(url: Option<&str>) -> Option<String> {
+pub(crate) fn origin(url: Option<&str>) -> Option<String> {
     let url = reqwest::Url::parse(url?).ok()?;
     Some(format!(
         "{}://{}:{}",

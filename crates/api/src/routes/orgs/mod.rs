@@ -49,6 +49,28 @@ pub async fn validate(
     draft: Fields,
     errors: &mut FieldErrors,
 ) -> sqlx::Result<Option<Fields>> {
+    if let Some(ids) = &draft.settings.allowed_mcp_servers
+        && ids.len() <= MAX_ALLOWED_SERVERS
+    {
+        let unknown = orgs::unknown_servers(&mut *conn, ids).await?;
+        if !unknown.is_empty() {
+            let list: Vec<String> = unknown.iter().map(Uuid::to_string).collect();
+            errors
+                .entry("settings.allowed_mcp_servers".into())
+                .or_default()
+                .push(format!("name no MCP server: {}", list.join(", ")));
+        }
+    }
+    let checked = check(draft, errors);
+    Ok(checked.filter(|_| errors.is_empty()))
+}
+
+/// The most servers an organization's allow-list names.
+pub const MAX_ALLOWED_SERVERS: usize = 1000;
+
+/// Every check but the allowed servers' existence (the configuration document names them
+/// and checks them itself): what to store, or `None` with the errors added.
+pub fn check(draft: Fields, errors: &mut FieldErrors) -> Option<Fields> {
     let mut err = |field: &str, message: String| errors.entry(field.into()).or_default().push(message);
     let name = draft.name.trim().to_owned();
     if name.is_empty() {
@@ -82,24 +104,16 @@ pub async fn validate(
         ids.dedup();
         ids
     });
-    if let Some(ids) = &allowed {
-        if ids.len() > 1000 {
-            err("settings.allowed_mcp_servers", "must list at most 1000 servers".into());
-        } else {
-            let unknown = orgs::unknown_servers(conn, ids).await?;
-            if !unknown.is_empty() {
-                let list: Vec<String> = unknown.iter().map(Uuid::to_string).collect();
-                err(
-                    "settings.allowed_mcp_servers",
-                    format!("name no MCP server: {}", list.join(", ")),
-                );
-            }
-        }
+    if allowed.as_ref().is_some_and(|ids| ids.len() > MAX_ALLOWED_SERVERS) {
+        err(
+            "settings.allowed_mcp_servers",
+            format!("must list at most {MAX_ALLOWED_SERVERS} servers"),
+        );
     }
     if !errors.is_empty() {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(Fields {
+    Some(Fields {
         name,
         slug,
         plan: draft.plan,
@@ -108,7 +122,7 @@ pub async fn validate(
             rate_limit_per_minute,
             allowed_mcp_servers: allowed,
         },
-    }))
+    })
 }
 
 /// The `organization_id` a body names must exist (a field error otherwise); `None` is

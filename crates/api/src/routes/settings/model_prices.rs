@@ -70,14 +70,24 @@ pub async fn replace(
 /// Every problem at once, by `models[i].field`.
 fn check(models: &[ModelPrice]) -> Result<Vec<(String, Price)>, ApiError> {
     let mut errors = FieldErrors::new();
+    let prices = check_into(models, "models", &mut errors);
+    if errors.is_empty() {
+        Ok(prices)
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+/// The prices to store (names trimmed), with every problem added by `{list}[i].field`.
+pub fn check_into(models: &[ModelPrice], list: &str, errors: &mut FieldErrors) -> Vec<(String, Price)> {
     if models.len() > MAX_MODELS {
-        errors.insert("models".into(), vec![format!("must list at most {MAX_MODELS} models")]);
+        errors.insert(list.into(), vec![format!("must list at most {MAX_MODELS} models")]);
     }
     let mut seen = std::collections::HashSet::new();
     let mut prices = Vec::with_capacity(models.len());
     for (i, m) in models.iter().enumerate() {
         let mut err = |field: &str, message: String| {
-            errors.entry(format!("models[{i}].{field}")).or_default().push(message);
+            errors.entry(format!("{list}[{i}].{field}")).or_default().push(message);
         };
         let model = m.model.trim();
         if model.is_empty() || model.chars().count() > 100 || model.chars().any(char::is_control) {
@@ -103,9 +113,5 @@ fn check(models: &[ModelPrice]) -> Result<Vec<(String, Price)>, ApiError> {
         };
         prices.push((model.to_owned(), price));
     }
-    if errors.is_empty() {
-        Ok(prices)
-    } else {
-        Err(ApiError::Validation(errors))
-    }
+    prices
 }
