@@ -54,7 +54,7 @@ test: tools-test ## fmt, clippy, sqlx check, Rust tests, OpenAPI drift, SPA buil
 	   OMNI_E2E_DEMO_MCP_PORT=$(E2E_DEMO_MCP_PORT) npx playwright test
 
 .PHONY: bench
-bench: ## Measure sign-in, audit export, health sweep, can-call, usage ingestion and analytics, live fan-out, the SPA's size
+bench: ## Measure sign-in, audit export, health sweep, can-call, usage ingestion and analytics, live fan-out, config diff/apply, the SPA's size
 	cargo build --release -p omni-demo-mcp
 	@server=$$(scripts/ensure-db.sh); \
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
@@ -68,7 +68,9 @@ bench: ## Measure sign-in, audit export, health sweep, can-call, usage ingestion
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
 	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench usage; \
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
-	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench live
+	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench live; \
+	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
+	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench config
 	$(MAKE) --no-print-directory spa
 	@echo "SPA: $$(gzip -9 -c frontend/dist/*.wasm | wc -c | awk '{printf "%.0f KB", $$1/1024}') of WASM gzipped ($$(cat frontend/dist/*.wasm | wc -c | awk '{printf "%.0f KB", $$1/1024}') raw)"
 

@@ -16,11 +16,17 @@ CREATE TABLE config_snapshots (
     rolled_back_to uuid REFERENCES config_snapshots (id) ON DELETE SET NULL,
     -- The canonical export: secrets are references.
     document       text NOT NULL,
-    -- The secrets the references stood for, sealed, so a rollback restores them too.
-    -- Never returned by the API.
+    -- The servers' secrets the references stood for (by server name), sealed, so a
+    -- rollback restores them too. Never returned by the API.
     secret_names   text[] NOT NULL DEFAULT '{}',
     secret_values  bytea[] NOT NULL DEFAULT '{}',
     CHECK (cardinality(secret_names) = cardinality(secret_values))
 );
 
 CREATE INDEX config_snapshots_created ON config_snapshots (created_at DESC, id DESC);
+
+-- A server's secret is exported as `${OMNI_SECRET_<NAME>_AUTH_HEADER}`, the name
+-- upper-cased with `.`, `_` and `-` as `_`: names that differ only there would share a
+-- variable (and so a secret), so they can't coexist.
+CREATE UNIQUE INDEX mcp_servers_secret_variable
+    ON mcp_servers ((upper(regexp_replace(name, '[^a-z0-9]', '_', 'g'))));

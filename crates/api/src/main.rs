@@ -55,7 +55,8 @@ enum Command {
 }
 
 /// Exit codes: 0 done (for `diff --exit-code`: no changes), 1 an error (unreachable,
-/// refused, conflict), 2 `diff --exit-code` found changes, 3 the document is invalid.
+/// refused), 2 `diff --exit-code` found changes, 3 the document is invalid, 4 the
+/// configuration changed between the diff and the apply (run again).
 #[derive(Subcommand)]
 enum ConfigCommand {
     /// Print the hub's configuration as YAML, or write it to --output.

@@ -270,7 +270,7 @@ async fn validation_reports_every_problem_at_its_line(pool: PgPool) {
     let broken = text
         .replace("    timeout_ms: 10000\n    degraded_threshold_ms: 2000\n    check_interval_seconds: 60\n    tags: []\n    organization: \"beta\"",
                  "    timeout_ms: 50\n    degraded_threshold_ms: 2000\n    check_interval_seconds: 60\n    tags: []\n    organization: \"nowhere\"")
-        .replace("        - \"issues\"\n", "        - \"issues\"\n        - \"no_such_tool\"\n")
+        .replace("    permissions:\n      github:\n", "    permissions:\n      gitlab:\n")
         .replace("    role: \"member\"\n    enabled: true\n    external_ids: {}", "    role: \"member\"\n    enabled: true\n    colour: blue\n    external_ids: {}");
     assert_ne!(broken, text);
     let (status, v) = call(&app, &t.token, "/api/v1/config/validate", json!({ "document": broken })).await;
@@ -316,7 +316,7 @@ async fn validation_reports_every_problem_at_its_line(pool: PgPool) {
                 "mcp_servers[0].organization".to_owned(),
                 line_of("organization: \"nowhere\"")
             ),
-            ("users[0].permissions.github[1]".to_owned(), line_of("no_such_tool")),
+            ("users[0].permissions.gitlab".to_owned(), line_of("gitlab:")),
         ],
         "{v}"
     );
@@ -571,11 +571,30 @@ async fn renames_and_a_swap_keep_each_row(pool: PgPool) {
             "  - name: \"beta-tools\"\n    renamed_from: \"gh\"\n",
         )
         .replace("  - name: \"swap-tmp\"\n", "  - name: \"gh\"\n");
+    // Grants name servers: left as they were, Ada's grant would follow the name `gh` to
+    // the other row, which is Beta's: refused.
+    let (status, moved) = call(&app, &t.token, "/api/v1/config/diff", json!({ "document": swapped })).await;
+    assert_eq!(status, 422, "{moved}");
+    assert!(
+        moved["errors"]["users[0].permissions.gh"][0]
+            .as_str()
+            .unwrap()
+            .contains("belongs to organization `beta`"),
+        "{moved}"
+    );
     let swapped = swapped
         .replace("      - \"gh\"\n", "      - \"beta-tools\"\n")
         .replace("      gh:\n", "      beta-tools:\n");
     let (status, diff) = call(&app, &t.token, "/api/v1/config/diff", json!({ "document": swapped })).await;
     assert_eq!(status, 200, "{diff}");
+    assert!(
+        diff["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["kind"] == "mcp_server"),
+        "{diff}"
+    );
     let (status, outcome) = call(
         &app,
         &t.token,
@@ -586,6 +605,79 @@ async fn renames_and_a_swap_keep_each_row(pool: PgPool) {
     assert_eq!(status, 200, "{outcome}");
     assert_eq!(id_of("beta-tools").await, github);
     assert_eq!(id_of("gh").await, beta);
+
+    // A rename that frees a name a new server takes: grants and allow-lists by that name
+    // go to the new server, and the diff says so.
+    let (text, _) = export(&app, &t.token).await;
+    let fresh = "  - name: \"beta-tools\"\n    transport: \"stdio\"\n    command: \"npx\"\n    timeout_ms: 10000\n    degraded_threshold_ms: 2000\n    check_interval_seconds: 60\n    enabled: true\n    require_tool_approval: false\nusers:\n";
+    let freed = text
+        .replacen(
+            "  - name: \"beta-tools\"\n",
+            "  - name: \"bt-old\"\n    renamed_from: \"beta-tools\"\n",
+            1,
+        )
+        .replace("users:\n", fresh);
+    let outcome = apply(&app, &t.token, &freed).await;
+    let changes: Vec<(String, String)> = outcome["diff"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["key"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("organization", "acme"),
+        ("mcp_server", "beta-tools"),
+        ("mcp_server", "bt-old"),
+        ("hub_user", "acme/ada@acme.test"),
+    ];
+    assert_eq!(
+        changes,
+        expected.map(|(k, v)| (k.to_owned(), v.to_owned())),
+        "{outcome}"
+    );
+    let granted: uuid::Uuid = sqlx::query_scalar("SELECT server_id FROM hub_user_grants WHERE user_id = $1::uuid")
+        .bind(&t.ada)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(granted, id_of("beta-tools").await);
+    assert_ne!(granted, github);
+
+    // A rename from nothing is a typo, not a new server; names sharing a secret's
+    // variable, or the apply's temporary prefix, are refused.
+    let (text, _) = export(&app, &t.token).await;
+    let typo = text.replace("  - name: \"gh\"\n", "  - name: \"gh2\"\n    renamed_from: \"gx\"\n");
+    let (_, v) = call(&app, &t.token, "/api/v1/config/validate", json!({ "document": typo })).await;
+    assert!(
+        v["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`gx` names no MCP server"),
+        "{v}"
+    );
+    let res = app
+        .send_as(
+            "POST",
+            "/api/v1/mcp-servers",
+            &t.token,
+            Some(json!({"name": "beta_tools", "transport": "stdio", "command": "x"})),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let res = app
+        .send_as(
+            "POST",
+            "/api/v1/mcp-servers",
+            &t.token,
+            Some(json!({"name": "renaming.x", "transport": "stdio", "command": "x"})),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
 }
 
 #[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]

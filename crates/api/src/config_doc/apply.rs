@@ -25,9 +25,12 @@ use crate::routes;
 
 /// The tables a document describes, locked against writes (reads go on) for the whole
 /// apply: the state it checks is the state it changes.
+/// EXCLUSIVE, not SHARE ROW EXCLUSIVE: row locks (`SELECT … FOR UPDATE`, which health
+/// checks and console edits take before they write) must wait for the apply too, or
+/// they could deadlock with it.
 const LOCK: &str = "LOCK TABLE model_prices, organizations, organization_allowed_servers, mcp_servers, mcp_tools,
-                    hub_users, hub_user_external_ids, hub_user_grants, config_snapshots
-                    IN SHARE ROW EXCLUSIVE MODE";
+                    mcp_tool_changes, hub_users, hub_user_external_ids, hub_user_grants, config_snapshots
+                    IN EXCLUSIVE MODE";
 
 /// Why a document can't be planned.
 #[derive(Debug)]
@@ -42,13 +45,13 @@ impl From<sqlx::Error> for Refusal {
     }
 }
 
-/// Where `${NAME}` references find their values, in this order.
+/// Where `${NAME}` references find their values, in this order. (Never the API's own
+/// environment: a document could then send the API's secrets anywhere.)
 pub struct Secrets<'a> {
-    /// Sent with the request (the CLI sends its environment's).
+    /// Sent with the request: the applying side's values (the CLI sends its
+    /// environment's).
     pub given: &'a BTreeMap<String, String>,
-    /// The server's own environment; only `OMNI_SECRET_*` names are looked up there.
-    pub environment: &'a (dyn Fn(&str) -> Option<String> + Sync),
-    /// A rollback's snapshot: the values it stored, sealed.
+    /// A rollback's snapshot: the values it stored, sealed, by server name.
     pub snapshot: &'a [(String, Vec<u8>)],
 }
 
@@ -67,10 +70,20 @@ pub struct Plan {
     secrets: HashMap<String, Option<String>>,
     /// Current server name → the document's name for it.
     continues: HashMap<String, String>,
+    /// The current document with its servers' references (grants, allow-lists) under the
+    /// names the document gives them: what users and organizations are compared with.
+    translated: Document,
 }
 
 impl Plan {
-    pub fn diff(&self, console_changes: Vec<Change>) -> Diff {
+    /// The diff; of the console's changes since the last apply, those this one changes
+    /// again.
+    pub fn diff(&self, mut console_changes: Vec<Change>) -> Diff {
+        console_changes.retain(|c| {
+            self.changes
+                .iter()
+                .any(|d| d.kind == c.kind && (d.key == c.key || d.renamed_from.as_ref() == Some(&c.key)))
+        });
         Diff {
             base_state: self.base_state.clone(),
             target_state: state_id(&self.target_text),
@@ -80,6 +93,11 @@ impl Plan {
             warnings: self.warnings.clone(),
             console_changes,
         }
+    }
+
+    /// The state the apply leads to.
+    pub fn target_state(&self) -> String {
+        state_id(&self.target_text)
     }
 
     /// The document as it would be stored.
@@ -173,7 +191,13 @@ pub async fn plan(
             } else if old_servers.contains_key(s.name.as_str()) {
                 format!("`{from}` names no MCP server: the rename is done (remove `renamed_from`)")
             } else {
-                format!("`{from}` names no MCP server: `{}` is created", s.name)
+                // A typo here would delete the real server and create a new one.
+                problems.error(
+                    &field,
+                    parsed.positions.find(&field),
+                    format!("`{from}` names no MCP server, and `{}` is not one either", s.name),
+                );
+                continue;
             };
             problems.warning(&field, parsed.positions.find(&field), message);
         }
@@ -185,16 +209,13 @@ pub async fn plan(
             Some(name) => {
                 let field = format!("{path}.auth_header");
                 let at = parsed.positions.find(&field);
-                let given = secrets.given.get(name).cloned().or_else(|| {
-                    name.starts_with("OMNI_SECRET_")
-                        .then(|| (secrets.environment)(name))
-                        .flatten()
-                });
+                let given = secrets.given.get(name).cloned();
+                // A snapshot's value is the one its server (by this name) had.
                 let stored = || {
                     secrets
                         .snapshot
                         .iter()
-                        .find(|(n, _)| n == name)
+                        .find(|(server, _)| *server == s.name && config::auth_header_variable(server) == name)
                         .and_then(|(_, sealed)| open(sealed))
                 };
                 // The reference a current row exports as stands for that row's value: it
@@ -283,11 +304,53 @@ pub async fn plan(
         }
         s.tools = tools;
     }
+    // Grants may name tools a server hasn't reported yet (a document from another hub):
+    // they apply once it does.
+    let known: HashMap<&str, HashSet<&str>> = desired
+        .mcp_servers
+        .iter()
+        .map(|s| {
+            let declared = parsed
+                .document
+                .mcp_servers
+                .iter()
+                .filter(|p| p.name.trim() == s.name)
+                .flat_map(|p| p.tools.keys());
+            (
+                s.name.as_str(),
+                s.tools.keys().chain(declared).map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    for (i, u) in parsed.document.users.iter().enumerate() {
+        for (server, tools) in &u.permissions {
+            let Some(known) = known.get(server.as_str()) else {
+                continue;
+            };
+            for (j, tool) in tools.iter().enumerate() {
+                let tool = tool.trim();
+                if tool != "*" && !known.contains(tool) {
+                    let field = format!("users[{i}].permissions.{server}[{j}]");
+                    problems.warning(
+                        &field,
+                        parsed.positions.find(&field),
+                        format!("`{server}` has no tool `{tool}` (yet): the grant applies once it reports one"),
+                    );
+                }
+            }
+        }
+    }
     if problems.has_errors() {
         return Err(Refusal::Invalid(problems.sorted()));
     }
 
-    let changes = diff::changes(&current.document, &desired, &secrets_changed);
+    let translated = translate(&current.document, &continues);
+    let mut changes = diff::changes(&translated, &desired, &secrets_changed);
+    // Servers compare under their own (old) names: renames pair them.
+    let server_changes = diff::changes(&current.document, &desired, &secrets_changed);
+    changes.retain(|c| c.kind != EntityKind::McpServer);
+    changes.extend(server_changes.into_iter().filter(|c| c.kind == EntityKind::McpServer));
+    changes.sort_by(|a, b| (diff::rank(a.kind), &a.key).cmp(&(diff::rank(b.kind), &b.key)));
     // What the export will say: no rename hints, each secret under its own reference.
     let mut target = desired.clone();
     for s in &mut target.mcp_servers {
@@ -308,7 +371,26 @@ pub async fn plan(
         warnings: problems.sorted(),
         secrets: plain,
         continues,
+        translated,
     })
+}
+
+/// `old` with the server names its grants and allow-lists use mapped to the names the
+/// document gives those servers: after a swap, a grant on the row once called `a` is a
+/// grant on what the document calls `b`.
+fn translate(old: &Document, continues: &HashMap<String, String>) -> Document {
+    let rename = |name: &String| continues.get(name).cloned().unwrap_or_else(|| name.clone());
+    let mut out = old.clone();
+    for o in &mut out.organizations {
+        if let Some(names) = &mut o.allowed_mcp_servers {
+            *names = names.iter().map(rename).collect();
+            names.sort();
+        }
+    }
+    for u in &mut out.users {
+        u.permissions = u.permissions.iter().map(|(s, t)| (rename(s), t.clone())).collect();
+    }
+    out
 }
 
 /// Current server name → its name in `new` (itself, or the name it is renamed to).
@@ -431,7 +513,12 @@ pub async fn execute(
 
     // 3. Organizations, created or changed (allow-lists once the servers exist).
     let mut org_ids = cur.orgs.clone();
-    let old_orgs: HashMap<&str, _> = old.organizations.iter().map(|o| (o.slug.as_str(), o)).collect();
+    let old_orgs: HashMap<&str, _> = plan
+        .translated
+        .organizations
+        .iter()
+        .map(|o| (o.slug.as_str(), o))
+        .collect();
     let mut allow_lists = Vec::new();
     for o in &new.organizations {
         let fields = orgs::Fields {
@@ -528,6 +615,17 @@ pub async fn execute(
                 for (tool, status) in &s.tools {
                     if b.tools.get(tool) != Some(status) {
                         mcp_tools::set_decision(conn, id, tool, *status).await?;
+                        // What waited for a decision has one now.
+                        sqlx::query!(
+                            "UPDATE mcp_tool_changes SET status = $3, decided_by = $4, decided_at = now()
+                             WHERE server_id = $1 AND tool_name = $2 AND status = 'pending' AND $3 <> 'pending'",
+                            id,
+                            tool,
+                            status.as_str(),
+                            author.admin_id
+                        )
+                        .execute(&mut *conn)
+                        .await?;
                     }
                 }
                 id
@@ -575,7 +673,8 @@ pub async fn execute(
 
     // 7. Users: changed ones let go of their external ids first (another may take one
     //    over), then are rewritten; new ones are inserted together; then grants.
-    let old_users: HashMap<(&str, &str), _> = old
+    let old_users: HashMap<(&str, &str), _> = plan
+        .translated
         .users
         .iter()
         .map(|u| ((u.organization.as_str(), u.email.as_str()), u))
@@ -676,10 +775,17 @@ pub async fn execute(
     let after = export::read(conn).await?;
     let text = yaml::to_string(&after.document).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     let state = state_id(&text);
+    // The change reviewed is the change made, or nothing is.
+    if state != plan.target_state() {
+        return Err(sqlx::Error::Protocol(format!(
+            "the apply led to state {state}, not the {} its diff announced: rolled back",
+            plan.target_state()
+        )));
+    }
     let mut secrets: Vec<(String, Vec<u8>)> = after
         .sealed
         .iter()
-        .map(|(server, sealed)| (config::auth_header_variable(server), sealed.clone()))
+        .map(|(server, sealed)| (server.clone(), sealed.clone()))
         .collect();
     secrets.sort();
     let summary = ChangeSummary::of(&plan.changes);
@@ -786,8 +892,7 @@ pub async fn console_changes(conn: &mut PgConnection, sealer: &Sealer, current: 
     let stored = config_snapshots::secrets(&mut *conn, latest.summary.id).await?;
     let mut changed = HashSet::new();
     for (server, sealed) in &current.sealed {
-        let name = config::auth_header_variable(server);
-        if let Some((_, before)) = stored.iter().find(|(n, _)| *n == name)
+        if let Some((_, before)) = stored.iter().find(|(n, _)| n == server)
             && sealer.open(before) != sealer.open(sealed)
         {
             changed.insert(server.clone());

@@ -32,12 +32,16 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
     let mut errors = FieldErrors::new();
     let prices = settings::model_prices::check_into(&doc.settings.model_prices, "settings.model_prices", &mut errors);
     report(problems, at, "", errors);
-    out.settings.model_prices = doc
-        .settings
-        .model_prices
-        .iter()
-        .zip(prices)
-        .map(|(m, (model, _))| ModelPrice { model, ..m.clone() })
+    // As stored: micro-dollars.
+    let usd = |micros: i64| micros as f64 / 1_000_000.0;
+    out.settings.model_prices = prices
+        .into_iter()
+        .map(|(model, p)| ModelPrice {
+            model,
+            input_usd_per_mtok: usd(p.input),
+            output_usd_per_mtok: usd(p.output),
+            cached_usd_per_mtok: usd(p.cached),
+        })
         .collect();
     out.settings.model_prices.sort_by(|a, b| a.model.cmp(&b.model));
 
@@ -58,6 +62,15 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
                     .map(|names| vec![Uuid::nil(); names.len()]),
             },
         };
+        if o.allowed_mcp_servers
+            .as_ref()
+            .is_some_and(|n| n.len() > orgs::MAX_ALLOWED_SERVERS)
+        {
+            errors.insert(
+                "allowed_mcp_servers".into(),
+                vec![format!("must list at most {} servers", orgs::MAX_ALLOWED_SERVERS)],
+            );
+        }
         let checked = orgs::check(draft, &mut errors);
         let errors = errors
             .into_iter()
@@ -89,6 +102,7 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
     }
 
     let mut names = HashMap::new();
+    let mut variables = HashMap::new();
     let mut renamed = HashMap::new();
     for (i, s) in doc.mcp_servers.iter().enumerate() {
         let path = format!("mcp_servers[{i}]");
@@ -112,14 +126,14 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
         let checked = mcp_servers::validate(draft, &mut errors);
         report(problems, at, &path, errors);
         if let Some(secret) = &s.auth_header
-            && config::reference(secret).is_none()
+            && !config::reference(secret).is_some_and(|name| name.starts_with(SECRET_PREFIX))
         {
             let field = format!("{path}.auth_header");
             problems.error(
                 &field,
                 at.find(&field),
                 format!(
-                    "must be a reference such as `${{{}}}`, never the secret itself",
+                    "must be a reference to an `{SECRET_PREFIX}` variable such as `${{{}}}`, never the secret itself",
                     config::auth_header_variable(&s.name)
                 ),
             );
@@ -149,7 +163,28 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
                 format!("`{old}` is already renamed by mcp_servers[{first}]"),
             );
         }
+        for tool in s.tools.keys() {
+            if let Err(m) = check_tool(tool) {
+                let field = format!("{path}.tools.{tool}");
+                problems.error(&field, at.find(&field), m);
+            }
+        }
         let Some(f) = checked else { continue };
+        // Each server's secret has its own variable: names differing only in `.`, `_`
+        // or `-` would share one.
+        if let Some(first) = variables.insert(config::auth_header_variable(&f.name), i)
+            && !names.contains_key(&f.name)
+        {
+            let field = format!("{path}.name");
+            problems.error(
+                &field,
+                at.find(&field),
+                format!(
+                    "`{}` differs from mcp_servers[{first}]'s name only in `.`, `_` or `-`: their secrets' variables would be the same",
+                    f.name
+                ),
+            );
+        }
         if let Some(first) = names.insert(f.name.clone(), i) {
             let field = format!("{path}.name");
             problems.error(
@@ -236,6 +271,14 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
                     format!("`{server}` belongs to organization `{owner}`: its tools are not for `{org}`'s users"),
                 );
             }
+            for (j, tool) in tools.iter().enumerate() {
+                if tool != "*"
+                    && let Err(m) = check_tool(tool)
+                {
+                    let item = format!("{field}[{j}]");
+                    problems.error(&item, at.find(&item), m);
+                }
+            }
             let mut tools: Vec<String> = tools.iter().map(|t| t.trim().to_owned()).collect();
             tools.sort();
             tools.dedup();
@@ -244,12 +287,6 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
             }
             if tools.len() > 1 && tools.iter().any(|t| t == "*") {
                 problems.error(&field, at.find(&field), "`*` grants every tool: list it alone");
-            }
-            for (j, tool) in tools.iter().enumerate() {
-                if tool != "*" && !s.tools.contains_key(tool) {
-                    let item = format!("{field}[{j}]");
-                    problems.error(&item, at.find(&item), format!("`{server}` has no tool `{tool}`"));
-                }
             }
             permissions.insert(server.clone(), tools);
         }
@@ -288,6 +325,18 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
     out.users
         .sort_by(|a, b| (a.organization.as_str(), a.email.as_str()).cmp(&(b.organization.as_str(), b.email.as_str())));
     (!problems.has_errors()).then_some(out)
+}
+
+/// The prefix of every secret reference: a document can't name other variables.
+pub const SECRET_PREFIX: &str = "OMNI_SECRET_";
+
+/// A tool name as MCP servers report them: 1 to 200 printable characters.
+fn check_tool(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        Err("tool names are 1 to 200 printable characters")
+    } else {
+        Ok(())
+    }
 }
 
 /// Adds a validator's field errors under `base`, each at its field's position.

@@ -23,11 +23,14 @@ pub struct Exported {
     pub state: String,
 }
 
-/// Why a call failed: the document (exit code 3), or anything else (1).
+/// Why a call failed: the document (exit code 3), the state moved on since the diff (4:
+/// run again), or anything else (1).
 #[derive(Debug, thiserror::Error)]
 pub enum Failure {
     #[error("the document is invalid:\n{}", .0.join("\n"))]
     Invalid(Vec<String>),
+    #[error("{0}")]
+    Stale(String),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -37,6 +40,7 @@ impl Failure {
     pub fn exit_code(&self) -> u8 {
         match self {
             Failure::Invalid(_) => 3,
+            Failure::Stale(_) => 4,
             Failure::Other(_) => 1,
         }
     }
@@ -96,6 +100,9 @@ impl Remote {
                 .collect();
             return Err(Failure::Invalid(lines));
         }
+        if status == reqwest::StatusCode::CONFLICT {
+            return Err(Failure::Stale(problem(status, &text)));
+        }
         Err(Failure::Other(anyhow::anyhow!("{}", problem(status, &text))))
     }
 
@@ -129,11 +136,15 @@ impl Remote {
     }
 }
 
-/// The document, with the values of the `${NAME}` references it makes that this
-/// process's environment has (the applying side resolves them).
+/// The document, with the values of the `${OMNI_SECRET_*}` references it makes that this
+/// process's environment has (the applying side resolves them). No other variable is
+/// ever read: a document can't ask for the pipeline's own credentials.
 fn request(document: &str) -> DocumentRequest {
     let mut secrets = BTreeMap::new();
-    for name in references(document) {
+    for name in references(document)
+        .into_iter()
+        .filter(|n| n.starts_with(crate::config_doc::check::SECRET_PREFIX))
+    {
         if let Ok(value) = std::env::var(name) {
             secrets.insert(name.to_owned(), value);
         }

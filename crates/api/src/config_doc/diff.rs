@@ -104,7 +104,7 @@ pub fn renames(old: &Document, new: &Document) -> HashMap<String, String> {
         .collect()
 }
 
-fn rank(kind: EntityKind) -> u8 {
+pub fn rank(kind: EntityKind) -> u8 {
     match kind {
         EntityKind::ModelPrice => 0,
         EntityKind::Organization => 1,

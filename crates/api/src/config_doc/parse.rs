@@ -10,6 +10,8 @@ use saphyr::{LoadableYamlNode, MarkedYamlOwned as Node, ScalarOwned, YamlDataOwn
 
 /// The most problems one answer lists; a document broken everywhere says so once.
 const MAX_PROBLEMS: usize = 500;
+/// The deepest nesting a document may have (the format needs 5 levels).
+const MAX_DEPTH: usize = 32;
 
 /// Where each value of a document is: path → (line, column), both 1-based.
 #[derive(Debug, Default, Clone)]
@@ -78,6 +80,10 @@ impl Problems {
 /// Reads a document. On structural problems returns them all (and nothing else).
 pub fn parse(text: &str) -> Result<Parsed, Problems> {
     let mut r = Reader::default();
+    if let Some((at, message)) = unsupported(text) {
+        r.problems.error("", at, message);
+        return Err(r.problems);
+    }
     let nodes = match Node::load_from_str(text) {
         Ok(nodes) => nodes,
         Err(e) => {
@@ -111,6 +117,47 @@ pub fn parse(text: &str) -> Result<Parsed, Problems> {
             positions: r.positions,
         }),
         _ => Err(r.problems),
+    }
+}
+
+/// What the format never needs and a loader must not be fed: anchors and aliases (a few
+/// bytes of aliases can expand to gigabytes) and deep nesting (a tree deep enough to
+/// overflow the stack when dropped). Syntax errors are left to the loader to report.
+fn unsupported(text: &str) -> Option<((u32, u32), &'static str)> {
+    use saphyr_parser::{Event, Parser};
+    let mut depth = 0usize;
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else { return None };
+        let at = (span.start.line() as u32, span.start.col() as u32 + 1);
+        let anchored = match event {
+            Event::Alias(_) => return Some((at, "uses an alias (`*name`): write the value out instead")),
+            Event::Scalar(_, _, anchor, _) => anchor,
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some((at, "is nested too deeply"));
+                }
+                anchor
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                depth = depth.saturating_sub(1);
+                0
+            }
+            _ => 0,
+        };
+        if anchored != 0 {
+            return Some((at, "uses an anchor (`&name`): write the value out instead"));
+        }
+    }
+    None
+}
+
+/// Where a mapping entry is: its value, or for a list or mapping (which starts on the
+/// next line in block style) its key.
+fn entry_at(key: &Node, value: &Node) -> (u32, u32) {
+    match value.data {
+        YamlDataOwned::Sequence(_) | YamlDataOwned::Mapping(_) => at(key),
+        _ => at(value),
     }
 }
 
@@ -165,7 +212,7 @@ impl Reader {
                 );
                 continue;
             }
-            self.positions.0.insert(child, at(value));
+            self.positions.0.insert(child, entry_at(key, value));
             values.insert(name.as_str(), value);
         }
         Some(Object {
@@ -324,7 +371,7 @@ impl<T: Read> Read for BTreeMap<String, T> {
                 continue;
             };
             let path = join(path, name);
-            r.positions.0.insert(path.clone(), at(value));
+            r.positions.0.insert(path.clone(), entry_at(key, value));
             match T::read(r, value, &path) {
                 Some(v) => {
                     out.insert(name.clone(), v);
@@ -626,6 +673,12 @@ mcp_servers:
         assert!(problems("version: 2\n")[0].3.contains("not supported"));
         assert!(problems("version: 1\n---\nversion: 1\n")[0].3.contains("more than one"));
         assert!(problems("- 1\n")[0].3.contains("expected a mapping"));
+        assert!(problems("version: 1\na: &x [1]\nb: *x\n")[0].3.contains("anchor"));
+        assert!(
+            problems(&format!("version: 1\nx: {}1{}\n", "[".repeat(40), "]".repeat(40)))[0]
+                .3
+                .contains("too deeply")
+        );
         let dup = problems("version: 1\nversion: 1\n");
         assert!(dup[0].3.contains("duplicated key"), "{dup:?}");
     }

@@ -16,7 +16,7 @@ pub struct NewSnapshot<'a> {
     pub message: Option<&'a str>,
     pub rolled_back_to: Option<Uuid>,
     pub document: &'a str,
-    /// Reference name → sealed value.
+    /// Server name → its sealed auth header.
     pub secrets: &'a [(String, Vec<u8>)],
 }
 
@@ -65,9 +65,9 @@ pub async fn insert(conn: &mut PgConnection, s: &NewSnapshot<'_>) -> sqlx::Resul
     let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     let row = sqlx::query_as!(
         Row,
-        "INSERT INTO config_snapshots (id, actor_admin_id, actor_label, source, state, created, updated, deleted,
-                                       counts, message, rolled_back_to, document, secret_names, secret_values)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        "INSERT INTO config_snapshots (id, created_at, actor_admin_id, actor_label, source, state, created, updated,
+                                       deleted, counts, message, rolled_back_to, document, secret_names, secret_values)
+         VALUES ($1, clock_timestamp(), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
          RETURNING id, created_at, actor_admin_id, actor_label, source, state, created, updated, deleted, counts,
                    message, rolled_back_to",
         Uuid::now_v7(),
@@ -153,7 +153,7 @@ pub async fn get(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Option<Snaps
     }))
 }
 
-/// A snapshot's sealed secrets, by reference name (for a rollback).
+/// A snapshot's sealed secrets, by server name (for a rollback).
 pub async fn secrets(db: impl PgExecutor<'_>, id: Uuid) -> sqlx::Result<Vec<(String, Vec<u8>)>> {
     let row = sqlx::query!(
         "SELECT secret_names, secret_values FROM config_snapshots WHERE id = $1",

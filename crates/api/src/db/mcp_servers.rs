@@ -136,7 +136,7 @@ pub enum Secret {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("an MCP server with this name exists")]
+    #[error("an MCP server with this name (or one differing only in `.`, `_` or `-`) exists")]
     NameTaken,
     /// The owning organization was deleted meanwhile.
     #[error("no such organization")]
@@ -147,7 +147,14 @@ pub enum WriteError {
 
 fn write_error(e: sqlx::Error) -> WriteError {
     match &e {
-        sqlx::Error::Database(d) if d.constraint() == Some("mcp_servers_name_key") => WriteError::NameTaken,
+        sqlx::Error::Database(d)
+            if matches!(
+                d.constraint(),
+                Some("mcp_servers_name_key" | "mcp_servers_secret_variable")
+            ) =>
+        {
+            WriteError::NameTaken
+        }
         sqlx::Error::Database(d) if d.constraint() == Some("mcp_servers_organization_id_fkey") => {
             WriteError::UnknownOrganization
         }

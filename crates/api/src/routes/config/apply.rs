@@ -61,7 +61,6 @@ pub async fn apply(
     };
     let secrets = Secrets {
         given: &body.secrets,
-        environment: &super::environment,
         snapshot: &[],
     };
     let author = Author {
@@ -116,7 +115,7 @@ pub(super) async fn run(
         }));
     }
     let mut tx = state.db.begin().await?;
-    apply::lock(&mut tx).await?;
+    apply::lock(&mut tx).await.map_err(super::busy)?;
     let plan = apply::plan(&mut tx, &state.sealer, document, secrets)
         .await
         .map_err(super::refused)?;
@@ -127,8 +126,10 @@ pub(super) async fn run(
         return Err(ApiError::Forbidden(missing));
     }
     let console = apply::console_changes(&mut tx, &state.sealer, &plan.current).await?;
-    let snapshot = apply::execute(&mut tx, &state.sealer, &plan, author, meta).await?;
-    tx.commit().await?;
+    let snapshot = apply::execute(&mut tx, &state.sealer, &plan, author, meta)
+        .await
+        .map_err(super::busy)?;
+    tx.commit().await.map_err(super::busy)?;
     Ok(ApiJson(ApplyOutcome {
         applied: true,
         diff: plan.diff(console),

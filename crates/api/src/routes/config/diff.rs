@@ -26,7 +26,6 @@ pub async fn diff(State(state): State<AppState>, ApiJson(body): ApiJson<Document
     let mut tx = crate::db::read_snapshot(&state.db).await?;
     let secrets = Secrets {
         given: &body.secrets,
-        environment: &super::environment,
         snapshot: &[],
     };
     let plan = apply::plan(&mut tx, &state.sealer, &body.document, &secrets)

@@ -43,9 +43,15 @@ fn refused(r: Refusal) -> ApiError {
     }
 }
 
-/// The server's environment, for `${OMNI_SECRET_*}` references.
-fn environment(name: &str) -> Option<String> {
-    std::env::var(name).ok()
+/// The apply's transaction lost a deadlock or serialization race with another writer
+/// (a health check, a console edit): nothing was applied, and trying again will do.
+fn busy(e: sqlx::Error) -> ApiError {
+    match &e {
+        sqlx::Error::Database(d) if matches!(d.code().as_deref(), Some("40P01" | "40001")) => ApiError::Unavailable(
+            "The configuration was being written by someone else; nothing was applied: apply again.".into(),
+        ),
+        _ => e.into(),
+    }
 }
 
 fn stale(current: &str) -> ApiError {

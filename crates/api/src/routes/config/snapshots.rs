@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use omni_types::Page;
 use omni_types::config::{
-    self, ApplyOutcome, ChangeSummary, Diff, RollbackRequest, Snapshot, SnapshotSource, SnapshotSummary,
+    ApplyOutcome, ChangeSummary, Diff, RollbackRequest, Snapshot, SnapshotSource, SnapshotSummary,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -105,12 +105,7 @@ pub async fn compare(
         None => {
             let current = export::read(&mut tx).await?;
             let text = yaml::to_string(&current.document).map_err(|e| ApiError::Internal(e.into()))?;
-            let sealed = current
-                .sealed
-                .into_iter()
-                .map(|(server, s)| (config::auth_header_variable(&server), s))
-                .collect();
-            (text, sealed)
+            (text, current.sealed.into_iter().collect())
         }
     };
     tx.commit().await?;
@@ -128,10 +123,7 @@ pub async fn compare(
     let changed: HashSet<String> = new
         .mcp_servers
         .iter()
-        .filter(|s| {
-            let name = config::auth_header_variable(&s.name);
-            matches!((before.get(&name), after.get(&name)), (Some(a), Some(b)) if a != b)
-        })
+        .filter(|s| matches!((before.get(&s.name), after.get(&s.name)), (Some(a), Some(b)) if a != b))
         .map(|s| s.name.clone())
         .collect();
     let changes = text_diff::changes(&old, &new, &changed);
@@ -184,7 +176,6 @@ pub async fn rollback(
     let given = BTreeMap::new();
     let secrets = Secrets {
         given: &given,
-        environment: &|_| None,
         snapshot: &stored,
     };
     let label = super::apply::label(&principal);

@@ -30,7 +30,6 @@ pub async fn validate(
     let mut tx = crate::db::read_snapshot(&state.db).await?;
     let secrets = Secrets {
         given: &body.secrets,
-        environment: &super::environment,
         snapshot: &[],
     };
     let outcome = apply::plan(&mut tx, &state.sealer, &body.document, &secrets).await;

@@ -69,7 +69,7 @@ pub async fn create(
         .map_err(|e| match e {
             WriteError::NameTaken => ApiError::Conflict {
                 field: "name".into(),
-                message: "an MCP server with this name exists".into(),
+                message: "an MCP server with this name (or one differing only in `.`, `_` or `-`) exists".into(),
             },
             WriteError::UnknownOrganization => ApiError::invalid("organization_id", "names no organization"),
             WriteError::Db(e) => e.into(),

@@ -37,6 +37,10 @@ fn not_found(id: Uuid) -> ApiError {
     ApiError::NotFound(format!("No MCP server {id}."))
 }
 
+/// The prefix of the names servers have for a moment while a configuration apply renames
+/// them (`config_doc::apply`); no server may be given one.
+pub const RENAMING: &str = "renaming.";
+
 /// A server as the audit log shows it: its configuration, never secrets or live health.
 fn audit_view(s: &McpServer) -> Value {
     json!({
@@ -146,6 +150,8 @@ fn check_name(name: &str) -> Result<(), &'static str> {
         && name.as_bytes()[0].is_ascii_alphanumeric();
     if name.is_empty() {
         Err("is required")
+    } else if name.starts_with(RENAMING) {
+        Err("must not start with `renaming.`: configuration applies use it while renaming")
     } else if ok {
         Ok(())
     } else {
