@@ -455,6 +455,24 @@ async fn an_export_applies_as_a_no_op_and_an_edit_applies_exactly(pool: PgPool) 
     assert_eq!(export(&app, &t.token).await.1, after_state);
     let (status, _) = call(&app, &t.token, "/api/v1/config/apply", json!({ "document": text })).await;
     assert_eq!(status, 422, "base_state is required");
+
+    // Approval turned on, then off: what waited is released, as in the console.
+    let (now, _) = export(&app, &t.token).await;
+    let approval = now.replace(
+        "    require_tool_approval: false\n    tools:\n      delete_repo",
+        "    require_tool_approval: true\n    tools:\n      delete_repo",
+    );
+    assert_ne!(approval, now);
+    apply(&app, &t.token, &approval).await;
+    let released = apply(&app, &t.token, &now).await;
+    let fields = &released["diff"]["changes"][0]["fields"];
+    assert!(fields.to_string().contains("tools.delete_repo"), "{released}");
+    assert!(
+        export(&app, &t.token)
+            .await
+            .0
+            .contains("      delete_repo: \"approved\"\n")
+    );
 }
 
 async fn call_get(app: &TestApp, token: &str, path: &str) -> (u16, serde_json::Value) {

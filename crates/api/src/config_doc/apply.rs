@@ -8,6 +8,7 @@ use omni_types::config::{
     SnapshotSource, SnapshotSummary,
 };
 use omni_types::hub_users::Grant;
+use omni_types::mcp::ToolStatus;
 use omni_types::orgs::OrgSettings;
 use omni_types::permissions::Permission;
 use serde_json::json;
@@ -297,8 +298,21 @@ pub async fn plan(
             }
         }
         let mut tools = reported;
+        // Turning approval off releases what waited (as the console does), unless the
+        // document decides otherwise.
+        let mut released = HashSet::new();
+        if before.is_some_and(|b| b.require_tool_approval) && !s.require_tool_approval {
+            for (tool, status) in &mut tools {
+                if *status == ToolStatus::Pending {
+                    *status = ToolStatus::Approved;
+                    released.insert(tool.clone());
+                }
+            }
+        }
         for (tool, status) in &s.tools {
-            if let Some(t) = tools.get_mut(tool) {
+            if let Some(t) = tools.get_mut(tool)
+                && !(released.contains(tool) && *status == ToolStatus::Pending)
+            {
                 *t = *status;
             }
         }
@@ -344,13 +358,9 @@ pub async fn plan(
         return Err(Refusal::Invalid(problems.sorted()));
     }
 
+    // (Servers keep their names in it: renames pair them.)
     let translated = translate(&current.document, &continues);
-    let mut changes = diff::changes(&translated, &desired, &secrets_changed);
-    // Servers compare under their own (old) names: renames pair them.
-    let server_changes = diff::changes(&current.document, &desired, &secrets_changed);
-    changes.retain(|c| c.kind != EntityKind::McpServer);
-    changes.extend(server_changes.into_iter().filter(|c| c.kind == EntityKind::McpServer));
-    changes.sort_by(|a, b| (diff::rank(a.kind), &a.key).cmp(&(diff::rank(b.kind), &b.key)));
+    let changes = diff::changes(&translated, &desired, &secrets_changed);
     // What the export will say: no rename hints, each secret under its own reference.
     let mut target = desired.clone();
     for s in &mut target.mcp_servers {
@@ -881,11 +891,36 @@ fn user_error(e: hub_users::WriteError) -> sqlx::Error {
     }
 }
 
+/// Whether a secret changed since a snapshot (the state id only sees references).
+async fn secrets_drifted(
+    conn: &mut PgConnection,
+    sealer: &Sealer,
+    snapshot: Uuid,
+    current: &Current,
+) -> sqlx::Result<bool> {
+    let stored = config_snapshots::secrets(&mut *conn, snapshot).await?;
+    Ok(current.sealed.iter().any(|(server, sealed)| {
+        stored
+            .iter()
+            .find(|(n, _)| n == server)
+            .is_some_and(|(_, before)| before != sealed && sealer.open(before) != sealer.open(sealed))
+    }))
+}
+
 /// Three-way: what changed in the console since the last snapshot (the drift).
-pub async fn console_changes(conn: &mut PgConnection, sealer: &Sealer, current: &Current) -> sqlx::Result<Vec<Change>> {
+pub async fn console_changes(
+    conn: &mut PgConnection,
+    sealer: &Sealer,
+    current: &Current,
+    state: &str,
+) -> sqlx::Result<Vec<Change>> {
     let Some(latest) = config_snapshots::latest(&mut *conn).await? else {
         return Ok(Vec::new());
     };
+    // Undrifted (the common case): nothing to read.
+    if state == latest.summary.state && !secrets_drifted(conn, sealer, latest.summary.id, current).await? {
+        return Ok(Vec::new());
+    }
     let Ok(parsed) = parse::parse(&latest.document) else {
         return Ok(Vec::new());
     };

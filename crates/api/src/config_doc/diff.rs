@@ -187,14 +187,34 @@ fn field_changes(old: &Value, new: &Value) -> Vec<FieldChange> {
 
 /// The changed parts of two texts, side by side, with three lines of context.
 pub fn text(old: &str, new: &str) -> Vec<DiffHunk> {
+    const CONTEXT: usize = 3;
+    let old_lines: Vec<&str> = old.lines().collect();
+    let new_lines: Vec<&str> = new.lines().collect();
+    // Documents differ in a few places: only the part between the common head and tail
+    // (and its context) goes to the line diff, which on 100,000 alike lines is slow.
+    let head = old_lines.iter().zip(&new_lines).take_while(|(a, b)| a == b).count();
+    let tail = old_lines[head..]
+        .iter()
+        .rev()
+        .zip(new_lines[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if head == old_lines.len() && head == new_lines.len() {
+        return Vec::new();
+    }
+    let start = head.saturating_sub(CONTEXT);
+    let (old_end, new_end) = (
+        (old_lines.len() - tail + CONTEXT).min(old_lines.len()),
+        (new_lines.len() - tail + CONTEXT).min(new_lines.len()),
+    );
+    let (old_mid, new_mid) = (&old_lines[start..old_end], &new_lines[start..new_end]);
     let diff = TextDiff::configure()
-        .algorithm(Algorithm::Patience)
+        .algorithm(Algorithm::Myers)
         .timeout(Duration::from_secs(2))
-        .diff_lines(old, new);
-    let line = |s: Option<&str>| s.map(|l| l.trim_end_matches(['\n', '\r']).to_owned());
-    let number = |i: usize| Some(i as u32 + 1);
+        .diff_slices(old_mid, new_mid);
+    let number = |i: usize| Some((start + i) as u32 + 1);
     let mut hunks = Vec::new();
-    for group in diff.grouped_ops(3) {
+    for group in diff.grouped_ops(CONTEXT) {
         let mut rows = Vec::new();
         for op in group {
             let (tag, olds, news) = op.as_tag_tuple();
@@ -218,9 +238,9 @@ pub fn text(old: &str, new: &str) -> Vec<DiffHunk> {
                 rows.push(DiffRow {
                     tag,
                     old_line: o.and_then(number),
-                    old_text: line(o.and_then(|i| diff.old_slice(i))),
+                    old_text: o.map(|i| old_mid[i].to_owned()),
                     new_line: n.and_then(number),
-                    new_text: line(n.and_then(|i| diff.new_slice(i))),
+                    new_text: n.map(|i| new_mid[i].to_owned()),
                 });
             }
         }
@@ -348,5 +368,17 @@ mod tests {
         assert_eq!(rows.last().unwrap().tag, LineTag::Insert);
         assert_eq!(rows.last().unwrap().new_line, Some(4));
         assert!(text("same\n", "same\n").is_empty());
+        // Far from the start: numbers count from the top, context is three lines.
+        let long: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        let changed = long.replace("line 50\n", "line fifty\n");
+        let hunks = text(&long, &changed);
+        assert_eq!(hunks.len(), 1);
+        let rows = &hunks[0].rows;
+        assert_eq!(rows.len(), 7);
+        assert_eq!(
+            (rows[0].old_line, rows[3].old_line, rows[3].tag),
+            (Some(48), Some(51), LineTag::Replace)
+        );
+        assert_eq!(rows[3].new_text.as_deref(), Some("line fifty"));
     }
 }

@@ -101,7 +101,7 @@ pub(super) async fn run(
         let plan = apply::plan(&mut tx, &state.sealer, document, secrets)
             .await
             .map_err(super::refused)?;
-        let console = apply::console_changes(&mut tx, &state.sealer, &plan.current).await?;
+        let console = apply::console_changes(&mut tx, &state.sealer, &plan.current, &plan.base_state).await?;
         tx.commit().await?;
         if let Some(base) = base
             && base != plan.base_state
@@ -125,7 +125,7 @@ pub(super) async fn run(
     if let Some(missing) = plan.permissions().into_iter().find(|p| !principal.can(*p)) {
         return Err(ApiError::Forbidden(missing));
     }
-    let console = apply::console_changes(&mut tx, &state.sealer, &plan.current).await?;
+    let console = apply::console_changes(&mut tx, &state.sealer, &plan.current, &plan.base_state).await?;
     let snapshot = apply::execute(&mut tx, &state.sealer, &plan, author, meta)
         .await
         .map_err(super::busy)?;

@@ -31,7 +31,7 @@ pub async fn diff(State(state): State<AppState>, ApiJson(body): ApiJson<Document
     let plan = apply::plan(&mut tx, &state.sealer, &body.document, &secrets)
         .await
         .map_err(super::refused)?;
-    let console = apply::console_changes(&mut tx, &state.sealer, &plan.current).await?;
+    let console = apply::console_changes(&mut tx, &state.sealer, &plan.current, &plan.base_state).await?;
     tx.commit().await?;
     Ok(ApiJson(plan.diff(console)))
 }

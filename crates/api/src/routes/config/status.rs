@@ -20,10 +20,10 @@ pub async fn status(State(state): State<AppState>) -> ApiResult<ApiJson<ConfigSt
     let mut tx = crate::db::read_snapshot(&state.db).await?;
     let current = export::read(&mut tx).await?;
     let text = yaml::to_string(&current.document).map_err(|e| ApiError::Internal(e.into()))?;
-    let last = config_snapshots::latest(&mut tx).await?;
-    let console_changes = apply::console_changes(&mut tx, &state.sealer, &current).await?;
-    tx.commit().await?;
     let id = state_id(&text);
+    let last = config_snapshots::latest(&mut tx).await?;
+    let console_changes = apply::console_changes(&mut tx, &state.sealer, &current, &id).await?;
+    tx.commit().await?;
     Ok(ApiJson(ConfigStatus {
         drifted: last
             .as_ref()
