@@ -3,6 +3,7 @@
 //! every error response becomes an [`ApiError`].
 
 mod analytics;
+mod config;
 mod download;
 mod error;
 mod mcp;

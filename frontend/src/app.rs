@@ -11,6 +11,7 @@ use crate::components::toasts::Toasts;
 use crate::pages::admins::{AdminDetailPage, AdminsPage};
 use crate::pages::analytics::AnalyticsPage;
 use crate::pages::audit::AuditPage;
+use crate::pages::configuration::ConfigurationPage;
 use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
 use crate::pages::mcp_servers::{McpServerDetailPage, McpServersPage};
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("settings/roles") view=RolesPage />
                         <Route path=path!("settings/tokens") view=TokensPage />
                         <Route path=path!("settings/usage") view=UsageIngestionPage />
+                        <Route path=path!("settings/configuration") view=ConfigurationPage />
                         <Route path=WildcardSegment("any") view=NotFoundPage />
                     </ParentRoute>
                 </Routes>

@@ -8,6 +8,7 @@ pub mod copy_button;
 pub mod empty_state;
 pub mod error_panel;
 pub mod field;
+pub mod file_pick;
 pub mod full_page;
 pub mod header;
 pub mod icons;

@@ -3,6 +3,7 @@
 pub mod admins;
 pub mod analytics;
 pub mod audit;
+pub mod configuration;
 pub mod dashboard;
 pub mod login;
 pub mod mcp_servers;

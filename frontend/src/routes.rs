@@ -152,6 +152,15 @@ pub const USAGE_INGESTION: Page = Page {
     permissions: &[Permission::TelemetryRead, Permission::SettingsRead],
 };
 
+/// The hub's configuration as a YAML document: export, edit, diff, apply, snapshots and
+/// rollback (SPEC CFG-1..8).
+pub const CONFIGURATION: Page = Page {
+    segment: "settings/configuration",
+    title: "Configuration",
+    icon: Icon::FileCode,
+    permissions: &[Permission::ConfigRead],
+};
+
 /// The sidebar, top to bottom.
 pub const NAV: &[NavSection] = &[
     NavSection {
@@ -176,7 +185,7 @@ pub const NAV: &[NavSection] = &[
     },
     NavSection {
         label: "Settings",
-        pages: &[ADMINS, ROLES, TOKENS, USAGE_INGESTION],
+        pages: &[ADMINS, ROLES, TOKENS, USAGE_INGESTION, CONFIGURATION],
     },
 ];
 
@@ -290,6 +299,17 @@ mod tests {
             USAGE_INGESTION.permissions,
             [Permission::TelemetryRead, Permission::SettingsRead]
         );
+    }
+
+    #[test]
+    fn configuration_is_a_settings_page_that_needs_config_read() {
+        assert_eq!(
+            page_at("/settings/configuration").map(|p| p.title),
+            Some("Configuration")
+        );
+        assert_eq!(CONFIGURATION.permissions, [Permission::ConfigRead]);
+        let settings = NAV.iter().find(|section| section.label == "Settings").unwrap();
+        assert!(settings.pages.iter().any(|page| page.segment == CONFIGURATION.segment));
     }
 
     #[test]

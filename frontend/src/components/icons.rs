@@ -23,6 +23,7 @@ pub enum Icon {
     Gauge,
     Chart,
     Refresh,
+    FileCode,
 }
 
 impl Icon {
@@ -59,6 +60,9 @@ impl Icon {
             Icon::Gauge => "M4 18a8 8 0 1 1 16 0M12 18l4-6M4 18h16",
             Icon::Chart => "M4 4v16h16M8 16v-5M12 16V8M16 16v-3",
             Icon::Refresh => "M20 11a8 8 0 0 0-14.3-4.9L4 8M4 4v4h4M4 13a8 8 0 0 0 14.3 4.9L20 16M20 20v-4h-4",
+            Icon::FileCode => {
+                "M14 3H6a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9zM14 3v6h6M10 12l-2 2.5 2 2.5M14 12l2 2.5-2 2.5"
+            }
         }
     }
 }

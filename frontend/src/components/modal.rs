@@ -24,6 +24,9 @@ pub fn Modal(
     /// may be gone: the button of a confirmation that led here).
     #[prop(optional)]
     return_focus: Option<NodeRef<html::Button>>,
+    /// Room for a document or a diff rather than a few fields.
+    #[prop(optional)]
+    wide: bool,
     children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<html::Dialog>::new();
@@ -47,6 +50,7 @@ pub fn Modal(
     view! {
         <dialog
             class="modal"
+            class:modal--wide=wide
             node_ref=dialog
             role=role
             aria-modal="true"

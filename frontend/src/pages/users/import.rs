@@ -7,10 +7,10 @@ use leptos_router::components::A;
 use omni_types::Permission;
 use omni_types::hub_users::{IMPORT_COLUMNS, ImportProblem, ImportReport};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api::ApiError;
 use crate::components::field::TextAreaField;
+use crate::components::file_pick;
 use crate::components::permission_required::RequirePermission;
 use crate::reactive::{LocalAction, memo};
 use crate::routes;
@@ -52,17 +52,6 @@ fn problems_of(error: &ApiError) -> Vec<ImportProblem> {
         .collect();
     problems.sort_by_key(|p| p.line);
     problems
-}
-
-/// Reads the picked file as text (the browser decodes it as UTF-8).
-async fn read_file(input: &web_sys::HtmlInputElement) -> Result<Option<(String, String)>, String> {
-    let Some(file) = input.files().and_then(|files| files.get(0)) else {
-        return Ok(None);
-    };
-    let text = JsFuture::from(file.text())
-        .await
-        .map_err(|e| e.as_string().unwrap_or_else(|| "the file could not be read".into()))?;
-    Ok(text.as_string().map(|text| (file.name(), text)))
 }
 
 #[component]
@@ -111,7 +100,7 @@ fn Import() -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            match read_file(&input).await {
+            match file_pick::read_text(&input).await {
                 Ok(Some((name, text))) => {
                     read_error.try_set(None);
                     file_name.try_set(Some(name));
