@@ -575,22 +575,8 @@ pub async fn execute(
     for s in &new.mcp_servers {
         let before = by_new.get(s.name.as_str()).and_then(|o| old_servers.get(o)).copied();
         let value = plan.secrets.get(&s.name).cloned().flatten();
-        let fields = mcp_servers::Fields {
-            name: s.name.clone(),
-            description: s.description.clone(),
-            transport: s.transport,
-            url: s.url.clone(),
-            command: s.command.clone(),
-            args: s.args.clone(),
-            auth_header_name: s.auth_header_name.clone().unwrap_or_else(|| "Authorization".into()),
-            timeout_ms: s.timeout_ms,
-            degraded_threshold_ms: s.degraded_threshold_ms,
-            check_interval_seconds: s.check_interval_seconds,
-            tags: s.tags.clone(),
-            organization_id: s.organization.as_ref().and_then(|slug| org_ids.get(slug).copied()),
-            enabled: s.enabled,
-            require_tool_approval: s.require_tool_approval,
-        };
+        let owner = s.organization.as_ref().and_then(|slug| org_ids.get(slug).copied());
+        let fields = check::server_fields(s, owner);
         let change = changed(EntityKind::McpServer, &s.name);
         let id = match (before, server_ids.get(&s.name).copied()) {
             (Some(b), Some(id)) => {

@@ -107,22 +107,7 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
     for (i, s) in doc.mcp_servers.iter().enumerate() {
         let path = format!("mcp_servers[{i}]");
         let mut errors = FieldErrors::new();
-        let draft = db::mcp_servers::Fields {
-            name: s.name.clone(),
-            description: s.description.clone(),
-            transport: s.transport,
-            url: s.url.clone(),
-            command: s.command.clone(),
-            args: s.args.clone(),
-            auth_header_name: s.auth_header_name.clone().unwrap_or_else(|| "Authorization".into()),
-            timeout_ms: s.timeout_ms,
-            degraded_threshold_ms: s.degraded_threshold_ms,
-            check_interval_seconds: s.check_interval_seconds,
-            tags: s.tags.clone(),
-            organization_id: None,
-            enabled: s.enabled,
-            require_tool_approval: s.require_tool_approval,
-        };
+        let draft = server_fields(s, None);
         let checked = mcp_servers::validate(draft, &mut errors);
         report(problems, at, &path, errors);
         if let Some(secret) = &s.auth_header
@@ -325,6 +310,26 @@ pub fn check(parsed: &Parsed, problems: &mut Problems) -> Option<Document> {
     out.users
         .sort_by(|a, b| (a.organization.as_str(), a.email.as_str()).cmp(&(b.organization.as_str(), b.email.as_str())));
     (!problems.has_errors()).then_some(out)
+}
+
+/// A document's server as the registry writes it (the owner resolved by the caller).
+pub fn server_fields(s: &McpServer, organization_id: Option<Uuid>) -> db::mcp_servers::Fields {
+    db::mcp_servers::Fields {
+        name: s.name.clone(),
+        description: s.description.clone(),
+        transport: s.transport,
+        url: s.url.clone(),
+        command: s.command.clone(),
+        args: s.args.clone(),
+        auth_header_name: s.auth_header_name.clone().unwrap_or_else(|| "Authorization".into()),
+        timeout_ms: s.timeout_ms,
+        degraded_threshold_ms: s.degraded_threshold_ms,
+        check_interval_seconds: s.check_interval_seconds,
+        tags: s.tags.clone(),
+        organization_id,
+        enabled: s.enabled,
+        require_tool_approval: s.require_tool_approval,
+    }
 }
 
 /// The prefix of every secret reference: a document can't name other variables.
