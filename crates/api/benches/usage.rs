@@ -116,6 +116,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let hub = token_for(json!(["events:write"])).await?;
     ingestion(&pool, addr, &hub).await?;
+    // `OMNI_BENCH_ONLY=ingestion` skips the 10-million-event analytics part (minutes of seeding).
+    if std::env::var("OMNI_BENCH_ONLY").is_ok_and(|only| only == "ingestion") {
+        return Ok(());
+    }
     let reader = token_for(json!(["telemetry:read", "mcp:read", "audit:read"])).await?;
     analytics(&pool, addr, &reader).await
 }
@@ -236,9 +240,11 @@ async fn ingestion(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
 }
 
 async fn analytics(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow::Result<()> {
-    sqlx::query("TRUNCATE usage_events, usage_hourly, usage_daily, usage_days, usage_hourly_errors")
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "TRUNCATE usage_events, usage_hourly, usage_daily, usage_days, usage_weekly, usage_weeks, usage_hourly_errors",
+    )
+    .execute(pool)
+    .await?;
     let seeded = Instant::now();
     let n = omni_admin::demo::usage::seed_usage(pool, Some(ANALYTICS_EVENTS))
         .await?

@@ -67,7 +67,7 @@ async fn views_add_up_and_every_filter_narrows_them(pool: PgPool) {
     let t = tenants(&app).await;
     known_events(&app, &t).await;
     views_add_up(&app, &t).await;
-    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap(), 2);
+    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap().days, 2);
     views_add_up(&app, &t).await;
     // A late event makes its day dirty: read from the hours until sealed again.
     let late = with(event(base() + Duration::hours(30)), json!({"cost_usd": 0.25}));
@@ -487,4 +487,152 @@ async fn hourly_points_are_real_hours_across_a_clock_change(pool: PgPool) {
     )
     .await;
     assert_eq!(errors["points"], json!([]));
+}
+
+/// Whole weeks come from the weekly rows, whole days from the daily ones, the rest from
+/// the hours, and a sealed week or day reaching past an edge may be read with the hours
+/// outside the range subtracted. Whatever the range, the answers are the raw events'
+/// numbers, and stay so while a late event leaves its day dirty and its week stale.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPool) {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let mut emails = vec!["ada@acme.test".to_owned()];
+    for i in 0..5 {
+        let email = format!("user{i}@acme.test");
+        post(
+            &app,
+            &t.token,
+            "/api/v1/users",
+            json!({"name": format!("User {i}"), "email": email, "organization_id": t.acme}),
+        )
+        .await;
+        emails.push(email);
+    }
+    let now = Utc::now();
+    let mut rng = StdRng::seed_from_u64(7);
+    let events: Vec<Value> = (0..900)
+        .map(|_| {
+            let at = now - Duration::minutes(rng.random_range(0..40 * 24 * 60));
+            with(
+                event(at),
+                json!({"user": emails[rng.random_range(0..emails.len())],
+                       "latency_ms": rng.random_range(1..20_000),
+                       "cost_usd": f64::from(rng.random_range(0..50_000)) / 1e6}),
+            )
+        })
+        .collect();
+    for batch in events.chunks(300) {
+        assert_eq!(ingest(&app, &t.token, batch).await["accepted"], batch.len());
+    }
+    let sealed = omni_admin::usage::days::seal(&app.pool).await.unwrap();
+    assert!(sealed.weeks >= 4, "{sealed:?}");
+
+    let hour = |t: DateTime<Utc>| t.duration_trunc(TimeDelta::hours(1)).unwrap();
+    let monday = {
+        let day = now.duration_trunc(TimeDelta::days(1)).unwrap();
+        day - Duration::days(i64::from(chrono::Datelike::weekday(&day).num_days_from_monday()))
+    };
+    // Edges inside sealed weeks and days, on their boundaries, and up to now.
+    let ranges = [
+        (
+            monday - Duration::days(28) + Duration::hours(2),
+            hour(now) + Duration::hours(1),
+        ),
+        (
+            monday - Duration::days(21) + Duration::hours(21),
+            monday - Duration::days(7) + Duration::hours(3),
+        ),
+        (monday - Duration::days(14), monday - Duration::days(7)),
+        (
+            monday - Duration::days(35) + Duration::hours(1),
+            monday - Duration::days(8) + Duration::hours(23),
+        ),
+        (
+            monday - Duration::days(13) + Duration::hours(5),
+            monday - Duration::days(12) + Duration::hours(1),
+        ),
+        (hour(now) - Duration::days(30), hour(now) + Duration::hours(1)),
+    ];
+    let check = |label: &'static str| {
+        let (app, t, ranges) = (&app, &t, &ranges);
+        async move {
+            for (from, to) in ranges {
+                let r = format!("from={}&to={}", enc(*from), enc(*to));
+                let raw: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT hub_user_id::text, count(*), sum(cost_micros)::int8, count(error_type) FROM usage_events
+                     WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1 ORDER BY 1",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+                let overview = get(app, &t.token, &format!("/api/v1/analytics/overview?{r}")).await;
+                let calls: i64 = raw.iter().map(|u| u.1).sum();
+                let micros: i64 = raw.iter().map(|u| u.2).sum();
+                assert_eq!(overview["current"]["calls"], calls, "{label} {r}");
+                let cost = overview["current"]["cost_usd"].as_f64().unwrap();
+                assert_eq!((cost * 1e6).round() as i64, micros, "{label} {r}");
+                assert_eq!(overview["active_users"], raw.len(), "{label} {r}");
+                for sort in ["calls", "p95"] {
+                    let breakdown = get(
+                        app,
+                        &t.token,
+                        &format!("/api/v1/analytics/breakdown?{r}&by=user&sort={sort}&limit=50"),
+                    )
+                    .await;
+                    let mut users: Vec<(String, i64, i64)> = breakdown["groups"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|g| {
+                            let cost = (g["cost_usd"].as_f64().unwrap() * 1e6).round() as i64;
+                            (
+                                g["key"].as_str().unwrap().to_owned(),
+                                g["calls"].as_i64().unwrap(),
+                                cost,
+                            )
+                        })
+                        .collect();
+                    users.sort();
+                    let expected: Vec<(String, i64, i64)> = raw.iter().map(|u| (u.0.clone(), u.1, u.2)).collect();
+                    assert_eq!(users, expected, "{label} {r} sort={sort}");
+                }
+                // Percentiles from the summed histograms: the raw latencies' buckets.
+                let mut exact = [0i64; omni_admin::usage::histogram::BUCKETS];
+                let latencies: Vec<i32> = sqlx::query_scalar(
+                    "SELECT latency_ms FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2",
+                )
+                .bind(from)
+                .bind(to)
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+                for ms in latencies {
+                    exact[omni_admin::usage::histogram::bucket(ms.into())] += 1;
+                }
+                assert_eq!(
+                    overview["current"]["p95_ms"].as_f64(),
+                    omni_admin::usage::histogram::quantile(&exact, 0.95),
+                    "{label} {r}"
+                );
+            }
+        }
+    };
+    check("sealed").await;
+    // A late event in a sealed week: its day is dirty and its week stale, read from the
+    // hours until both are sealed again.
+    let late = with(
+        event(monday - Duration::days(10) + Duration::hours(4)),
+        json!({"cost_usd": 0.125, "user": "user3@acme.test"}),
+    );
+    assert_eq!(ingest(&app, &t.token, &[late]).await["accepted"], 1);
+    check("dirty").await;
+    let again = omni_admin::usage::days::seal(&app.pool).await.unwrap();
+    assert_eq!((again.days, again.weeks), (1, 1));
+    check("sealed again").await;
 }

@@ -406,10 +406,10 @@ async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
                 // Sealing over and over until the last batch is in, then once more.
                 let mut sealed = 0;
                 while !done.load(std::sync::atomic::Ordering::Acquire) {
-                    sealed += omni_admin::usage::days::seal(&app.pool).await.unwrap();
+                    sealed += omni_admin::usage::days::seal(&app.pool).await.unwrap().days;
                     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
                 }
-                sealed + omni_admin::usage::days::seal(&app.pool).await.unwrap()
+                sealed + omni_admin::usage::days::seal(&app.pool).await.unwrap().days
             }
         );
         let accepted: i64 = answers.iter().map(|a| a["accepted"].as_i64().unwrap()).sum();
@@ -430,7 +430,7 @@ async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
         1
     );
     check_rollups(&app.pool).await;
-    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap(), 1);
+    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap().days, 1);
     assert_eq!(
         scalar(&app.pool, "SELECT count(*) FROM usage_days WHERE dirty").await,
         0
@@ -439,8 +439,8 @@ async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
 }
 
 /// Each rollup, grain by grain and row by row, against the same sums computed from
-/// `usage_events`: every hourly grain, the daily grains of the clean sealed days, the
-/// histograms bucket by bucket and the errors by type.
+/// `usage_events`: every hourly grain, the daily grains of the clean sealed days and of
+/// the valid sealed weeks, the histograms bucket by bucket and the errors by type.
 pub async fn check_rollups(pool: &PgPool) {
     #[derive(sqlx::FromRow, Debug, PartialEq)]
     struct Row {
@@ -499,6 +499,14 @@ pub async fn check_rollups(pool: &PgPool) {
         .fetch_all(pool)
         .await
         .unwrap();
+    let valid_weeks: Vec<DateTime<Utc>> = sqlx::query_scalar(
+        "SELECT week FROM usage_weeks w
+         WHERE (SELECT count(*) FROM usage_days d WHERE d.day >= w.week AND d.day < w.week + interval '7 days'
+                AND NOT d.dirty AND d.sealed_at <= w.sealed_at) = 7",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
     let tables = Grain::HOURLY
         .iter()
         .map(|g| (*g, "usage_hourly", "hour", "date_trunc('hour', occurred_at, 'UTC')"))
@@ -506,12 +514,17 @@ pub async fn check_rollups(pool: &PgPool) {
             Grain::DAILY
                 .iter()
                 .map(|g| (*g, "usage_daily", "day", "date_trunc('day', occurred_at, 'UTC')")),
+        )
+        .chain(
+            Grain::DAILY
+                .iter()
+                .map(|g| (*g, "usage_weekly", "week", "date_trunc('week', occurred_at, 'UTC')")),
         );
     for (g, table, time, truncate) in tables {
-        let days = if table == "usage_daily" {
-            Some(clean_days.clone())
-        } else {
-            None
+        let days = match table {
+            "usage_daily" => Some(clean_days.clone()),
+            "usage_weekly" => Some(valid_weeks.clone()),
+            _ => None,
         };
         let rolled: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {} AS key, {measures} FROM {table} WHERE grain = $1 AND ($2::timestamptz[] IS NULL OR {time} = ANY($2))
@@ -595,7 +608,7 @@ async fn retention_deletes_old_raw_events_and_keeps_rollups(pool: PgPool) {
     // seconds since `now`).
     assert_eq!(deleted, 22);
     assert_eq!(scalar(&app.pool, "SELECT count(*) FROM usage_events").await, 8);
-    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap(), 29);
+    assert_eq!(omni_admin::usage::days::seal(&app.pool).await.unwrap().days, 29);
     for g in Grain::HOURLY {
         let sql = format!("SELECT sum(calls)::int8 FROM usage_hourly WHERE grain = {}", g.0);
         assert_eq!(scalar(&app.pool, &sql).await, 30, "{g:?}");

@@ -435,6 +435,83 @@ pub async fn clean_days(
     .await
 }
 
+/// Whole weeks before `before` that have sealed days but no valid week rows (never
+/// sealed, or a day of theirs dirty or sealed again since).
+pub async fn weeks_to_seal(db: impl PgExecutor<'_>, before: DateTime<Utc>) -> sqlx::Result<Vec<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        r#"SELECT date_trunc('week', day, 'UTC') AS "week!" FROM usage_days
+           WHERE date_trunc('week', day, 'UTC') + interval '7 days' <= $1
+           EXCEPT SELECT week FROM usage_weeks w
+           WHERE (SELECT count(*) FROM usage_days d
+                  WHERE d.day >= w.week AND d.day < w.week + interval '7 days'
+                    AND NOT d.dirty AND d.sealed_at <= w.sealed_at) = 7
+           ORDER BY 1"#,
+        before
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Seals the days of `week` that are not sealed and clean (an empty day too, so a late
+/// event for it marks it dirty), then sums the daily rows of the week into
+/// `usage_weekly`, replacing what it held.
+pub async fn seal_week(conn: &mut PgConnection, week: DateTime<Utc>) -> sqlx::Result<()> {
+    let clean = clean_days(&mut *conn, week, week + chrono::Duration::days(7)).await?;
+    for day in (0..7).map(|d| week + chrono::Duration::days(d)) {
+        if !clean.contains(&day) {
+            seal_day(&mut *conn, day).await?;
+        }
+    }
+    sqlx::query!("DELETE FROM usage_weekly WHERE week = $1", week)
+        .execute(&mut *conn)
+        .await?;
+    let sql = format!(
+        "INSERT INTO usage_weekly (grain, week, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
+                                   errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
+                                   latency)
+         SELECT grain, $1, organization_id, mcp_server_id, tool, model, hub_user_id, sum(calls), sum(errors),
+                sum(input_tokens), sum(output_tokens), sum(cached_tokens), sum(cost_micros), sum(latency_ms_sum),
+                {histogram}
+         FROM usage_daily
+         WHERE day >= $1 AND day < $1 + interval '7 days'
+         GROUP BY grain, organization_id, mcp_server_id, tool, model, hub_user_id",
+        histogram = crate::usage::histogram::sum_array("latency"),
+    );
+    // The SQL is ours: a constant but for the bucket count; the week bound.
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(week)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO usage_weeks (week) VALUES ($1) ON CONFLICT (week) DO UPDATE SET sealed_at = now()",
+        week
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The weeks starting in `[from, to)` whose weekly rows hold everything: each of their
+/// seven days sealed, clean, and sealed no later than the week.
+pub async fn valid_weeks(
+    db: impl PgExecutor<'_>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<Vec<DateTime<Utc>>> {
+    sqlx::query_scalar!(
+        "SELECT week FROM usage_weeks w
+         WHERE week >= $1 AND week < $2
+           AND (SELECT count(*) FROM usage_days d
+                WHERE d.day >= w.week AND d.day < w.week + interval '7 days'
+                  AND NOT d.dirty AND d.sealed_at <= w.sealed_at) = 7
+         ORDER BY week",
+        from,
+        to
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// A refused event to keep.
 pub struct Letter<'a> {
     /// The dead letter it was replayed from.

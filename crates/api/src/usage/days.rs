@@ -7,6 +7,13 @@
 //! question reads clean sealed days from `usage_daily` and every other hour from
 //! `usage_hourly`, in one snapshot (`usage::query`). A dirty day is sealed again on the
 //! next run.
+//!
+//! Weeks (ISO, from Monday 00:00 UTC) are sealed the same way from the daily rows once
+//! they are over, into `usage_weekly`. A week's rows hold everything while each of its
+//! seven days is sealed, clean and sealed no later than the week (`usage_weeks`); a
+//! question checks that in its snapshot, so a late event, which marks its day dirty,
+//! needs nothing more. Only this job seals, one instance at a time, so a week never
+//! sums a day being sealed again.
 
 use std::time::Duration;
 
@@ -21,15 +28,33 @@ use crate::jobs::locks;
 /// How often the job looks for days to seal.
 const EVERY: Duration = Duration::from_secs(300);
 
-/// Seals every day before today (UTC) that is unsealed or dirty; returns how many.
-pub async fn seal(db: &PgPool) -> sqlx::Result<usize> {
-    let days = usage::days_to_seal(db, day_of(Utc::now())).await?;
+/// What a run of [`seal`] sealed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Sealing {
+    pub days: usize,
+    pub weeks: usize,
+}
+
+/// Seals every day before today (UTC) that is unsealed or dirty, then every week that
+/// is over and has no valid rows.
+pub async fn seal(db: &PgPool) -> sqlx::Result<Sealing> {
+    let today = day_of(Utc::now());
+    let days = usage::days_to_seal(db, today).await?;
     for &day in &days {
         let mut tx = usage::begin_rollup_write(db).await?;
         usage::seal_day(&mut tx, day).await?;
         tx.commit().await?;
     }
-    Ok(days.len())
+    let weeks = usage::weeks_to_seal(db, today).await?;
+    for &week in &weeks {
+        let mut tx = usage::begin_rollup_write(db).await?;
+        usage::seal_week(&mut tx, week).await?;
+        tx.commit().await?;
+    }
+    Ok(Sealing {
+        days: days.len(),
+        weeks: weeks.len(),
+    })
 }
 
 /// Runs [`seal`] now and every five minutes while this instance holds the job's lock,
@@ -39,8 +64,8 @@ pub async fn run(db: PgPool, mut shutdown: watch::Receiver<bool>) {
         match locks::try_hold(&db, locks::USAGE_DAYS_JOB).await {
             Ok(Some(held)) => {
                 match seal(&db).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(days = n, "usage days sealed"),
+                    Ok(Sealing { days: 0, weeks: 0 }) => {}
+                    Ok(Sealing { days, weeks }) => tracing::info!(days, weeks, "usage days and weeks sealed"),
                     Err(e) => tracing::error!(error = %e, "sealing usage days failed"),
                 }
                 if let Err(e) = held.release().await {

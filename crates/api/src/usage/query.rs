@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Duration, DurationRound, TimeDelta, Utc};
 use omni_types::analytics::{
     Breakdown, BreakdownSort, Bucket, Dimension, ErrorPoint, ErrorTotal, Errors, Group, HeatCell, Heatmap, Measures,
     Point, Scope, Series,
@@ -198,13 +198,157 @@ fn push_filters(q: &mut QueryBuilder<Postgres>, f: &Filters) {
     }
 }
 
-/// The rollup rows covering a question's range: the sealed days inside it from a daily
-/// grain (when the question's hourly grain is a wide one), every other hour from an
-/// hourly grain.
+/// A stretch of a question's range and the rollup rows that hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Span {
+    /// A sealed ISO week (`usage_weekly`).
+    Week(DateTime<Utc>),
+    /// A sealed UTC day (`usage_daily`).
+    Day(DateTime<Utc>),
+    /// Whole hours `[from, to)` (`usage_hourly`).
+    Hours(DateTime<Utc>, DateTime<Utc>),
+}
+
+impl Span {
+    /// What reading it costs, in rows per group: a week or a day is one row, and so is
+    /// each hour.
+    fn cost(self) -> i64 {
+        match self {
+            Span::Week(_) | Span::Day(_) => 1,
+            Span::Hours(from, to) => (to - from).num_hours(),
+        }
+    }
+}
+
+/// Spans added (`true`) or subtracted: rollups are sums, histograms included, so the
+/// hours from midnight to 02:00 can be taken out of a sealed day instead of reading the
+/// 22 others.
+type Cover = Vec<(Span, bool)>;
+
+fn cost(cover: &Cover) -> i64 {
+    cover.iter().map(|(span, _)| span.cost()).sum()
+}
+
+/// The sealed weeks and clean days a question may read, known in its snapshot.
+struct Sealed {
+    weeks: Vec<DateTime<Utc>>,
+    days: Vec<DateTime<Utc>>,
+}
+
+fn floor_week(t: DateTime<Utc>) -> DateTime<Utc> {
+    let day = floor_day(t);
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+impl Sealed {
+    fn week(&self, start: DateTime<Utc>) -> bool {
+        self.weeks.binary_search(&start).is_ok()
+    }
+
+    fn day(&self, start: DateTime<Utc>) -> bool {
+        self.days.binary_search(&start).is_ok()
+    }
+
+    /// `[from, to)` (whole hours) added up from the largest sealed spans fitting, hours
+    /// between them.
+    fn plain(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
+        let mut cover = Cover::new();
+        let mut t = from;
+        while t < to {
+            let week = t + Duration::days(7);
+            let day = t + Duration::days(1);
+            let (span, next) = if floor_week(t) == t && week <= to && self.week(t) {
+                (Span::Week(t), week)
+            } else if floor_day(t) == t && day <= to && self.day(t) {
+                (Span::Day(t), day)
+            } else {
+                let next = ceil_day(t + Duration::hours(1)).min(to);
+                match cover.last_mut() {
+                    Some((Span::Hours(_, end), true)) if *end == t => {
+                        *end = next;
+                        t = next;
+                        continue;
+                    }
+                    _ => (Span::Hours(t, next), next),
+                }
+            };
+            cover.push((span, true));
+            t = next;
+        }
+        cover
+    }
+
+    /// The cheapest cover of `[from, to)` found: the plain one, or one that takes a sealed
+    /// week or day reaching past an edge and subtracts what lies outside the range.
+    fn cover(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
+        let mut best = self.plain(from, to);
+        let enclosing = |t: DateTime<Utc>| {
+            let day = floor_day(t);
+            let week = floor_week(t);
+            [
+                self.week(week)
+                    .then_some((Span::Week(week), week, week + Duration::days(7))),
+                self.day(day).then_some((Span::Day(day), day, day + Duration::days(1))),
+            ]
+        };
+        // The first edge: a span starting before `from`.
+        for (span, start, end) in enclosing(from).into_iter().flatten() {
+            if start < from && end <= to {
+                let mut cover = vec![(span, true)];
+                cover.extend(self.plain(start, from).into_iter().map(|(s, _)| (s, false)));
+                cover.extend(self.cover_tail(end, to));
+                if cost(&cover) < cost(&best) {
+                    best = cover;
+                }
+            }
+        }
+        // The last edge alone: a span ending after `to`.
+        let tail = self.cover_tail(from, to);
+        if cost(&tail) < cost(&best) {
+            best = tail;
+        }
+        best
+    }
+
+    /// [`Sealed::cover`] with only the last edge considered.
+    fn cover_tail(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
+        let mut best = self.plain(from, to);
+        let last = to - Duration::hours(1);
+        for (span, start, end) in [
+            self.week(floor_week(last)).then_some((
+                Span::Week(floor_week(last)),
+                floor_week(last),
+                floor_week(last) + Duration::days(7),
+            )),
+            self.day(floor_day(last)).then_some((
+                Span::Day(floor_day(last)),
+                floor_day(last),
+                floor_day(last) + Duration::days(1),
+            )),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if start >= from && end > to {
+                let mut cover = self.plain(from, start);
+                cover.push((span, true));
+                cover.extend(self.plain(to, end).into_iter().map(|(s, _)| (s, false)));
+                if cost(&cover) < cost(&best) {
+                    best = cover;
+                }
+            }
+        }
+        best
+    }
+}
+
+/// The rollup rows covering a question's range: sealed weeks and days from a daily grain
+/// (when the question's hourly grain is a wide one), every other hour from an hourly
+/// grain, some of them subtracted (`Cover`).
 struct Rows {
     grain: Grain,
     daily: Grain,
-    days: Vec<DateTime<Utc>>,
+    cover: Cover,
     /// Only the rows of these groups (a breakdown's second pass): a column and values.
     only: Option<(&'static str, Only)>,
 }
@@ -219,65 +363,98 @@ impl Rows {
     async fn of(conn: &mut PgConnection, question: &Question, dims: i16) -> sqlx::Result<Rows> {
         let dims = dims | question.filters.dims();
         let grain = Grain::smallest(&Grain::HOURLY, dims);
-        let (d0, d1) = (ceil_day(question.from), floor_day(question.to));
-        let (daily, days) = match Grain::daily(dims) {
-            Some(daily) if d0 < d1 => (daily, db::clean_days(&mut *conn, d0, d1).await?),
-            _ => (grain, Vec::new()),
+        let (from, to) = (question.from, question.to);
+        let (daily, sealed) = match Grain::daily(dims) {
+            Some(daily) if to - from >= Duration::hours(12) => {
+                // Spans reaching a week past either edge may pay, subtracted.
+                let (d0, d1) = (
+                    floor_week(from),
+                    floor_week(to - Duration::hours(1)) + Duration::days(7),
+                );
+                let sealed = Sealed {
+                    weeks: db::valid_weeks(&mut *conn, d0, d1).await?,
+                    days: db::clean_days(&mut *conn, d0, d1).await?,
+                };
+                (daily, sealed)
+            }
+            _ => (
+                grain,
+                Sealed {
+                    weeks: Vec::new(),
+                    days: Vec::new(),
+                },
+            ),
         };
         Ok(Rows {
             grain,
             daily,
-            days,
+            cover: sealed.cover(from, to),
             only: None,
         })
     }
 
-    /// The hours of `[from, to)` outside the sealed days, as ranges.
-    fn hours(&self, question: &Question) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        let mut ranges = Vec::new();
-        let mut from = question.from;
-        for &day in &self.days {
-            if from < day {
-                ranges.push((from, day));
-            }
-            from = day + Duration::days(1);
-        }
-        if from < question.to || ranges.is_empty() && self.days.is_empty() {
-            ranges.push((from, question.to));
-        }
-        ranges
-    }
-
-    /// `(SELECT columns FROM usage_daily … UNION ALL SELECT columns FROM usage_hourly …)
-    /// AS r`.
+    /// `(SELECT columns FROM usage_weekly … UNION ALL SELECT columns FROM usage_daily …
+    /// UNION ALL SELECT columns FROM usage_hourly …) AS r`, the measures of subtracted
+    /// spans negated.
     fn push(&self, q: &mut QueryBuilder<Postgres>, question: &Question, columns: &str) {
         q.push("(");
-        if !self.days.is_empty() {
-            // The grain as a literal (a constant of ours), so the partial indexes apply.
-            q.push(format_args!(
-                "SELECT {columns} FROM usage_daily WHERE grain = {} AND day = ANY(",
-                self.daily.0
-            ))
-            .push_bind(self.days.clone())
-            .push(")");
-            push_filters(q, &question.filters);
-            self.push_only(q);
-        }
-        // One SELECT per range of hours: each an index range (an OR of ranges would be
-        // one scan of the grain, filtered).
-        for (i, (from, to)) in self.hours(question).into_iter().enumerate() {
-            if i > 0 || !self.days.is_empty() {
+        let mut first = true;
+        let mut union = |q: &mut QueryBuilder<Postgres>| {
+            if !std::mem::take(&mut first) {
                 q.push(" UNION ALL ");
             }
-            q.push(format_args!(
-                "SELECT {columns} FROM usage_hourly WHERE grain = {} AND hour >= ",
-                self.grain.0
-            ))
-            .push_bind(from)
-            .push(" AND hour < ")
-            .push_bind(to);
-            push_filters(q, &question.filters);
-            self.push_only(q);
+        };
+        for added in [true, false] {
+            let projected = if added { columns.to_owned() } else { negated(columns) };
+            let sealed = |table: &str, column: &str, pick: fn(&Span) -> Option<DateTime<Utc>>| {
+                let starts: Vec<DateTime<Utc>> = self
+                    .cover
+                    .iter()
+                    .filter(|(_, a)| *a == added)
+                    .filter_map(|(span, _)| pick(span))
+                    .collect();
+                (!starts.is_empty()).then(|| (table.to_owned(), column.to_owned(), starts))
+            };
+            let weekly = sealed("usage_weekly", "week", |s| match s {
+                Span::Week(w) => Some(*w),
+                _ => None,
+            });
+            let daily = sealed("usage_daily", "day", |s| match s {
+                Span::Day(d) => Some(*d),
+                _ => None,
+            });
+            for (table, column, starts) in [weekly, daily].into_iter().flatten() {
+                union(q);
+                // The grain as a literal (a constant of ours), so the partial indexes apply.
+                q.push(format_args!(
+                    "SELECT {projected} FROM {table} WHERE grain = {} AND {column} = ANY(",
+                    self.daily.0
+                ))
+                .push_bind(starts)
+                .push(")");
+                push_filters(q, &question.filters);
+                self.push_only(q);
+            }
+            // One SELECT per range of hours: each an index range (an OR of ranges would be
+            // one scan of the grain, filtered).
+            for (span, _) in self.cover.iter().filter(|(_, a)| *a == added) {
+                if let Span::Hours(from, to) = *span {
+                    union(q);
+                    q.push(format_args!(
+                        "SELECT {projected} FROM usage_hourly WHERE grain = {} AND hour >= ",
+                        self.grain.0
+                    ))
+                    .push_bind(from)
+                    .push(" AND hour < ")
+                    .push_bind(to);
+                    push_filters(q, &question.filters);
+                    self.push_only(q);
+                }
+            }
+        }
+        if first {
+            // An empty range: no rows.
+            q.push(format_args!("SELECT {columns} FROM usage_hourly WHERE false"));
         }
         q.push(") AS r");
     }
@@ -297,6 +474,25 @@ impl Rows {
             None => {}
         }
     }
+}
+
+/// `columns` (names of rollup columns) with the measures negated, as a subtracted span
+/// is read: `-calls AS calls`, the histogram bucket by bucket.
+fn negated(columns: &str) -> String {
+    columns
+        .split(',')
+        .map(str::trim)
+        .map(|column| match column {
+            "calls" | "errors" | "input_tokens" | "output_tokens" | "cached_tokens" | "cost_micros"
+            | "latency_ms_sum" => format!("-{column} AS {column}"),
+            "latency" => {
+                let buckets: Vec<String> = (1..=histogram::BUCKETS).map(|i| format!("-latency[{i}]")).collect();
+                format!("ARRAY[{}] AS latency", buckets.join(", "))
+            }
+            dimension => dimension.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `FROM usage_hourly WHERE grain = … AND hour in range AND filters`: the hours of the
@@ -337,8 +533,9 @@ async fn distinct(db: &PgPool, question: &Question, dims: i16, column: &str) -> 
     // Grouped then counted: a hash aggregate, ten times faster here than
     // `count(DISTINCT …)`, which sorts.
     let mut q = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM ");
-    rows.push(&mut q, question, column);
-    q.push(format_args!(" GROUP BY {column}) AS d"));
+    rows.push(&mut q, question, &format!("{column}, calls"));
+    // A value whose calls all lie in a subtracted span nets to none.
+    q.push(format_args!(" GROUP BY {column} HAVING sum(calls) > 0) AS d"));
     let n = q.build_query_scalar().fetch_one(&mut *tx).await?;
     tx.commit().await?;
     Ok(n)
@@ -463,7 +660,8 @@ pub async fn breakdown(
     };
     let mut q = QueryBuilder::new(format!("SELECT {key} AS key, {sums} FROM "));
     rows.push(&mut q, question, &read_columns);
-    q.push(format_args!(" GROUP BY {source}"));
+    // A group whose calls all lie in a subtracted span nets to none.
+    q.push(format_args!(" GROUP BY {source} HAVING sum(calls) > 0"));
     let read = |row: &PgRow, histograms: bool| -> sqlx::Result<(String, Sums)> {
         let sums = if histograms {
             Sums::read(row)?
@@ -700,6 +898,89 @@ pub async fn known_time_zone(db: &PgPool, tz: &str) -> sqlx::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(t: &str) -> DateTime<Utc> {
+        t.parse().unwrap()
+    }
+
+    /// Monday 2026-11-02 to Sunday 2026-11-29 sealed as weeks and days, and the next two
+    /// days too.
+    fn sealed() -> Sealed {
+        let monday = at("2026-11-02T00:00:00Z");
+        Sealed {
+            weeks: (0..4).map(|w| monday + Duration::days(7 * w)).collect(),
+            days: (0..30).map(|d| monday + Duration::days(d)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_range_is_read_from_weeks_days_and_hours_with_edges_subtracted() {
+        let s = sealed();
+        // From Monday 02:00: the week less its first two hours, whole weeks, days, hours.
+        let cover = s.cover(at("2026-11-02T02:00:00Z"), at("2026-12-02T05:00:00Z"));
+        assert_eq!(
+            cover,
+            vec![
+                (Span::Week(at("2026-11-02T00:00:00Z")), true),
+                (
+                    Span::Hours(at("2026-11-02T00:00:00Z"), at("2026-11-02T02:00:00Z")),
+                    false
+                ),
+                (Span::Week(at("2026-11-09T00:00:00Z")), true),
+                (Span::Week(at("2026-11-16T00:00:00Z")), true),
+                (Span::Week(at("2026-11-23T00:00:00Z")), true),
+                (Span::Day(at("2026-11-30T00:00:00Z")), true),
+                (Span::Day(at("2026-12-01T00:00:00Z")), true),
+                (
+                    Span::Hours(at("2026-12-02T00:00:00Z"), at("2026-12-02T05:00:00Z")),
+                    true
+                ),
+            ]
+        );
+        // From Wednesday 20:00: four hours, then days to the next week.
+        let cover = s.cover(at("2026-11-04T20:00:00Z"), at("2026-11-16T00:00:00Z"));
+        assert_eq!(
+            cover[0],
+            (
+                Span::Hours(at("2026-11-04T20:00:00Z"), at("2026-11-05T00:00:00Z")),
+                true
+            )
+        );
+        assert_eq!(cover.last(), Some(&(Span::Week(at("2026-11-09T00:00:00Z")), true)));
+        assert_eq!(cost(&cover), 4 + 4 + 1);
+        // To Sunday 23:00 in a sealed week: that week less its last hour.
+        let cover = s.cover(at("2026-11-09T00:00:00Z"), at("2026-11-15T23:00:00Z"));
+        assert_eq!(
+            cover,
+            vec![
+                (Span::Week(at("2026-11-09T00:00:00Z")), true),
+                (
+                    Span::Hours(at("2026-11-15T23:00:00Z"), at("2026-11-16T00:00:00Z")),
+                    false
+                ),
+            ]
+        );
+        // A day less its first hour, inside a week.
+        let cover = s.cover(at("2026-11-11T01:00:00Z"), at("2026-11-12T00:00:00Z"));
+        assert_eq!(
+            cover,
+            vec![
+                (Span::Day(at("2026-11-11T00:00:00Z")), true),
+                (
+                    Span::Hours(at("2026-11-11T00:00:00Z"), at("2026-11-11T01:00:00Z")),
+                    false
+                ),
+            ]
+        );
+        // Nothing sealed: the hours, in one span.
+        let none = Sealed {
+            weeks: Vec::new(),
+            days: Vec::new(),
+        };
+        let (from, to) = (at("2026-11-02T02:00:00Z"), at("2026-11-20T07:00:00Z"));
+        assert_eq!(none.cover(from, to), vec![(Span::Hours(from, to), true)]);
+        assert!(none.cover(from, from).is_empty());
+    }
 
     #[test]
     fn rounding_to_hours_and_days() {
