@@ -278,21 +278,24 @@ impl Sealed {
         cover
     }
 
+    /// The sealed week and day holding the hour starting at `t`: span, start, end.
+    fn enclosing(&self, t: DateTime<Utc>) -> impl Iterator<Item = (Span, DateTime<Utc>, DateTime<Utc>)> {
+        let (week, day) = (floor_week(t), floor_day(t));
+        [
+            self.week(week)
+                .then_some((Span::Week(week), week, week + Duration::days(7))),
+            self.day(day).then_some((Span::Day(day), day, day + Duration::days(1))),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The cheapest cover of `[from, to)` found: the plain one, or one that takes a sealed
     /// week or day reaching past an edge and subtracts what lies outside the range.
     fn cover(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
-        let mut best = self.plain(from, to);
-        let enclosing = |t: DateTime<Utc>| {
-            let day = floor_day(t);
-            let week = floor_week(t);
-            [
-                self.week(week)
-                    .then_some((Span::Week(week), week, week + Duration::days(7))),
-                self.day(day).then_some((Span::Day(day), day, day + Duration::days(1))),
-            ]
-        };
+        let mut best = self.cover_tail(from, to);
         // The first edge: a span starting before `from`.
-        for (span, start, end) in enclosing(from).into_iter().flatten() {
+        for (span, start, end) in self.enclosing(from) {
             if start < from && end <= to {
                 let mut cover = vec![(span, true)];
                 cover.extend(self.plain(start, from).into_iter().map(|(s, _)| (s, false)));
@@ -302,33 +305,16 @@ impl Sealed {
                 }
             }
         }
-        // The last edge alone: a span ending after `to`.
-        let tail = self.cover_tail(from, to);
-        if cost(&tail) < cost(&best) {
-            best = tail;
-        }
         best
     }
 
-    /// [`Sealed::cover`] with only the last edge considered.
+    /// [`Sealed::cover`] with only the last edge considered: a span ending after `to`.
     fn cover_tail(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
         let mut best = self.plain(from, to);
-        let last = to - Duration::hours(1);
-        for (span, start, end) in [
-            self.week(floor_week(last)).then_some((
-                Span::Week(floor_week(last)),
-                floor_week(last),
-                floor_week(last) + Duration::days(7),
-            )),
-            self.day(floor_day(last)).then_some((
-                Span::Day(floor_day(last)),
-                floor_day(last),
-                floor_day(last) + Duration::days(1),
-            )),
-        ]
-        .into_iter()
-        .flatten()
-        {
+        if from >= to {
+            return best;
+        }
+        for (span, start, end) in self.enclosing(to - Duration::hours(1)) {
             if start >= from && end > to {
                 let mut cover = self.plain(from, start);
                 cover.push((span, true));
