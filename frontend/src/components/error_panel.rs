@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::icons::{Icon, IconSvg};
+use crate::reactive::Show;
 
 /// A failed load: what went wrong, the request id to quote, and a way to try again.
 #[component]

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::reactive::LocalAction;
+use crate::reactive::{LocalAction, Show};
 
 /// `next` is the cursor of the next page (none on the last); `action` appends that page;
 /// `what` names the rows in the error message ("admins", "entries").

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::components::icons::{Icon, IconSvg};
-use crate::reactive::effect;
+use crate::reactive::{Show, effect};
 
 const TITLE_ID: &str = "modal-title";
 

@@ -6,7 +6,7 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use omni_types::orgs::{OrgRef, OrgStatus, Organization};
 
-use crate::reactive::Loader;
+use crate::reactive::{Loader, Show};
 use crate::state::use_api;
 
 /// How an organization reads in a list of options: its name, its slug to tell apart

@@ -3,7 +3,7 @@ use leptos_router::components::A;
 use omni_types::Permission;
 
 use crate::components::icons::{Icon, IconSvg};
-use crate::reactive::memo;
+use crate::reactive::{Show, memo};
 use crate::routes;
 use crate::state::use_session;
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::full_page::{FullPageError, FullPageLoading};
-use crate::reactive::{LocalAction, memo};
+use crate::reactive::{LocalAction, Show, memo};
 use crate::state::{SessionStatus, use_api, use_session};
 
 /// Holds the app back until the startup refresh has said whether there is a session, so

@@ -14,7 +14,7 @@ use omni_types::rbac::Role;
 use crate::api::{AdminFilter, ApiError};
 use crate::components::error_panel::load_failure;
 use crate::components::permission_required::RequirePermission;
-use crate::reactive::{Loader, effect, memo};
+use crate::reactive::{Loader, Show, Transition, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use create::AddAdminDialog;

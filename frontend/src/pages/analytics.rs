@@ -24,7 +24,7 @@ use crate::api::{AnalyticsQuery, ApiError};
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{browser_time_zone, now};
 use crate::components::permission_required::RequirePermission;
-use crate::reactive::{Loader, memo};
+use crate::reactive::{Loader, Transition, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope};
 use breakdown::{CostBreakdown, ServerNames};

@@ -25,7 +25,7 @@ use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::permission_required::{PermissionRequired, RequirePermission};
-use crate::reactive::{Loader, LocalAction, memo};
+use crate::reactive::{Loader, LocalAction, Transition, memo};
 use crate::routes;
 use crate::state::use_api;
 use drawer::EntryDrawer;

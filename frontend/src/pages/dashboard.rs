@@ -24,7 +24,7 @@ use crate::components::error_panel::load_failure;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{LocalTime, browser_time_zone};
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, memo};
+use crate::reactive::{Loader, Transition, memo};
 use crate::realtime::{LiveEvent, Refetch, use_live};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};

@@ -18,7 +18,7 @@ use crate::components::field::TextField;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::set_document_title;
 use crate::components::theme_toggle::ThemeToggle;
-use crate::reactive::{LocalAction, memo};
+use crate::reactive::{LocalAction, Show, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use cooldown::Cooldown;

@@ -19,7 +19,7 @@ use crate::api::McpFilter;
 use crate::components::error_panel::load_failure;
 use crate::components::org_select::OrgSelect;
 use crate::components::permission_required::RequirePermission;
-use crate::reactive::{Loader, effect, memo};
+use crate::reactive::{Loader, Show, Transition, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::McpServerDetailPage;

@@ -20,7 +20,7 @@ use crate::api::OrgFilter;
 use crate::components::error_panel::load_failure;
 use crate::components::org_status::status_label;
 use crate::components::permission_required::RequirePermission;
-use crate::reactive::{Loader, effect, memo};
+use crate::reactive::{Loader, Show, Transition, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 pub use detail::OrganizationDetailPage;

@@ -10,7 +10,7 @@ use crate::components::error_panel::BoundaryError;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::security::MfaBadge;
-use crate::reactive::Loader;
+use crate::reactive::{Loader, Transition};
 use crate::routes;
 use crate::state::use_api;
 use permissions::PermissionList;

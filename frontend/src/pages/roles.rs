@@ -14,7 +14,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::modal::ConfirmDialog;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, LocalAction, effect, memo};
+use crate::reactive::{Loader, LocalAction, Show, Transition, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 use editor::RoleEditor;

@@ -13,7 +13,7 @@ use omni_types::auth::Me;
 
 use crate::components::error_panel::BoundaryError;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::Loader;
+use crate::reactive::{Loader, Transition};
 use crate::state::use_api;
 pub use mfa::MfaBadge;
 use mfa::MfaCard;

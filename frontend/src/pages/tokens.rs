@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use omni_types::tokens::CreatedApiToken;
 
 use crate::components::error_panel::ErrorPanel;
-use crate::reactive::Loader;
+use crate::reactive::{Loader, Show, Transition};
 use crate::routes;
 use crate::state::use_api;
 use create::{CreateTokenForm, NewTokenSecret};

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use omni_types::Permission;
 
 use crate::components::permission_required::PermissionRequired;
-use crate::reactive::memo;
+use crate::reactive::{Show, memo};
 use crate::routes;
 use crate::state::use_session;
 use dead_letters::DeadLetters;

@@ -26,7 +26,7 @@ use crate::api::UserFilter;
 use crate::components::error_panel::load_failure;
 use crate::components::org_select::OrgSelect;
 use crate::components::permission_required::RequirePermission;
-use crate::reactive::{Loader, effect, memo};
+use crate::reactive::{Loader, Show, Transition, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 pub use create::NewUserDialog;

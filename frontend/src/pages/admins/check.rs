@@ -7,7 +7,7 @@ use omni_types::admins::AuthzDecision;
 use uuid::Uuid;
 
 use crate::components::error_panel::ErrorPanel;
-use crate::reactive::{Loader, LocalAction};
+use crate::reactive::{Loader, LocalAction, Transition};
 use crate::state::use_api;
 
 #[component]

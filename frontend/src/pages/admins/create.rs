@@ -14,7 +14,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{TextField, check_email};
 use crate::components::modal::Modal;
 use crate::components::secret::OnceSecret;
-use crate::reactive::{Loader, LocalAction, effect};
+use crate::reactive::{Loader, LocalAction, Show, Transition, effect};
 use crate::state::use_api;
 
 const FIELDS: [&str; 4] = ["email", "display_name", "roles", "password"];

@@ -25,7 +25,7 @@ use crate::components::modal::{ConfirmDialog, Modal};
 use crate::components::permission_required::RequirePermission;
 use crate::components::secret::OnceSecret;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, LocalAction, effect, memo};
+use crate::reactive::{Loader, LocalAction, Show, Transition, effect, memo};
 use crate::routes;
 use crate::state::{use_api, use_session};
 

@@ -12,7 +12,7 @@ use crate::api::{AnalyticsView, ApiError, BreakdownChoice};
 use crate::components::charts::Unit;
 use crate::components::charts::donut::{DonutChart, Slice};
 use crate::components::empty_state::NoUsage;
-use crate::reactive::{Loader, memo};
+use crate::reactive::{Loader, Transition, memo};
 use crate::state::use_api;
 
 /// Groups listed; the rest are summed as "Others".

@@ -11,7 +11,7 @@ use crate::api::ApiError;
 use crate::components::field::TextField;
 use crate::components::local_time::input::{BrowserZone, input_to_utc, utc_to_input};
 use crate::components::local_time::now;
-use crate::reactive::{effect, memo};
+use crate::reactive::{Show, effect, memo};
 
 const CUSTOM: &str = "custom";
 /// The longest range the API answers.

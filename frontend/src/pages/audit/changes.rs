@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use super::diff::{Change, DiffRow, diff, other_details, show};
+use crate::reactive::Show;
 
 #[component]
 pub fn Changes(details: Value) -> impl IntoView {

@@ -15,7 +15,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, effect};
+use crate::reactive::{Loader, Transition, effect};
 use crate::state::use_api;
 
 const TITLE_ID: &str = "audit-entry-title";

@@ -17,7 +17,7 @@ use crate::api::ApiError;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, LocalAction, memo};
+use crate::reactive::{Keyed, LocalAction, Show, memo};
 use crate::realtime::Refetch;
 use crate::state::use_api;
 

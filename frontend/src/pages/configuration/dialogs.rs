@@ -14,7 +14,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::modal::Modal;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, LocalAction, effect};
+use crate::reactive::{Loader, LocalAction, Show, Transition, effect};
 use crate::state::use_api;
 
 /// "File, by ada@example.com: 1 created, 0 updated, 0 deleted."

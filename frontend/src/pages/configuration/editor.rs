@@ -22,7 +22,7 @@ use crate::api::ApiError;
 use crate::components::error_panel::load_failure;
 use crate::components::file_pick;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{LocalAction, effect, memo};
+use crate::reactive::{LocalAction, Show, Transition, effect, memo};
 use crate::state::use_api;
 
 /// How long typing must pause before the document is checked.

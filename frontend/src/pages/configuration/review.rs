@@ -15,7 +15,7 @@ use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::modal::Modal;
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::use_api;
 
 const TITLE_ID: &str = "config-review-title";

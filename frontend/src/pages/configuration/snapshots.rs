@@ -16,7 +16,7 @@ use crate::components::error_panel::load_failure;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::{LocalTime, TimeFormat};
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, LocalAction, memo};
+use crate::reactive::{Keyed, LocalAction, Show, Transition, memo};
 use crate::state::use_api;
 
 #[component]

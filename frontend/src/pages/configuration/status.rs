@@ -13,6 +13,7 @@ use crate::components::error_panel::load_failure;
 use crate::components::icons::{Icon, IconSvg};
 use crate::components::local_time::{RelativeTime, now};
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
+use crate::reactive::Transition;
 
 #[component]
 pub fn SourceIndicator() -> impl IntoView {

@@ -9,7 +9,7 @@ use super::DEFAULT_COOLDOWN_SECONDS;
 use super::cooldown::Cooldown;
 use super::failure::{Failure, FailureAlert};
 use crate::components::code_field::{CodeField, CodeKind, normalise};
-use crate::reactive::{LocalAction, effect, memo};
+use crate::reactive::{LocalAction, Show, effect, memo};
 use crate::state::use_api;
 
 #[component]

@@ -22,7 +22,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::modal::Modal;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, LocalAction, effect, memo};
+use crate::reactive::{Loader, LocalAction, Show, Transition, effect, memo};
 use crate::realtime::{LiveEvent, Refetch, use_live};
 use crate::routes;
 use crate::state::use_api;

@@ -13,7 +13,7 @@ use super::list::Owner;
 use crate::components::field::{CheckboxField, TextField};
 use crate::components::modal::Modal;
 use crate::components::org_select::OrgSelect;
-use crate::reactive::{LocalAction, effect, memo};
+use crate::reactive::{LocalAction, Show, effect, memo};
 use crate::state::{use_api, use_session};
 
 const FIELDS: [&str; 14] = [

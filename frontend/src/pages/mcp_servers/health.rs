@@ -11,7 +11,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, Loader, LocalAction};
+use crate::reactive::{Keyed, Loader, LocalAction, Transition};
 use crate::state::use_api;
 
 #[component]

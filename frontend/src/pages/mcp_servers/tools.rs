@@ -13,7 +13,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, Loader, LocalAction, effect};
+use crate::reactive::{Keyed, Loader, LocalAction, Show, Transition, effect};
 use crate::state::use_api;
 
 fn pretty(value: &Value) -> String {

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use omni_types::orgs::Organization;
 
 use crate::components::modal::Modal;
-use crate::reactive::{Loader, LocalAction, effect};
+use crate::reactive::{Loader, LocalAction, Show, Transition, effect};
 use crate::routes;
 use crate::state::{use_api, use_scope};
 

@@ -20,7 +20,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::org_status::OrgStatusBadge;
 use crate::components::permission_required::RequirePermission;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Loader, memo};
+use crate::reactive::{Loader, Show, Transition, memo};
 use crate::routes;
 use crate::state::{use_api, use_scope, use_session};
 

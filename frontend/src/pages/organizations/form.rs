@@ -11,7 +11,7 @@ use omni_types::orgs::{CreateOrganization, OrgSettings, Organization, Plan, Upda
 use super::plan_label;
 use crate::components::field::TextField;
 use crate::components::modal::Modal;
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::use_api;
 
 const FIELDS: [&str; 3] = ["name", "slug", "plan"];

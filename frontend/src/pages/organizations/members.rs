@@ -16,7 +16,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::ServerTable;
 use crate::pages::users::{NewUserDialog, UserTable};
-use crate::reactive::{Loader, LocalAction};
+use crate::reactive::{Loader, LocalAction, Show, Transition};
 use crate::routes;
 use crate::state::{use_api, use_session};
 

@@ -17,7 +17,7 @@ use crate::components::field::TextField;
 use crate::components::load_more::LoadMore;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::HealthBadge;
-use crate::reactive::{Keyed, Loader, LocalAction, effect};
+use crate::reactive::{Keyed, Loader, LocalAction, Show, Transition, effect};
 use crate::state::use_api;
 
 const BUDGET: &str = "settings.monthly_budget_cents";

@@ -13,7 +13,7 @@ use crate::components::local_time::LocalTime;
 use crate::components::modal::Modal;
 use crate::components::org_status::OrgStatusBadge;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, Loader, LocalAction, effect};
+use crate::reactive::{Keyed, Loader, LocalAction, Show, Transition, effect};
 use crate::state::use_api;
 
 const REASON_MAX: usize = 500;

@@ -11,7 +11,7 @@ use omni_types::rbac::{CreateRole, PermissionInfo, Role, UpdateRole};
 use super::picker::PermissionPicker;
 use crate::components::field::TextField;
 use crate::components::modal::Modal;
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::use_api;
 
 const FIELDS: [&str; 4] = ["name", "description", "permissions", "mfa_required"];

@@ -9,7 +9,7 @@ use omni_types::mfa::{BackupCodes, MfaCode};
 use crate::api::ApiError;
 use crate::components::code_field::{CodeField, CodeKind, normalise};
 use crate::components::icons::{Icon, IconSvg};
-use crate::reactive::{LocalAction, memo};
+use crate::reactive::{LocalAction, Show, memo};
 
 /// A code field and its buttons. `action` sends the code; the caller reads its success.
 #[component]

@@ -9,7 +9,7 @@ use super::code_form::CodeForm;
 use crate::api::ApiError;
 use crate::components::copy_button::CopyButton;
 use crate::components::icons::{Icon, IconSvg};
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::use_api;
 
 /// Where the card stands; each step is its own view.

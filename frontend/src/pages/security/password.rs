@@ -9,7 +9,7 @@ use omni_types::auth::ChangePassword;
 use super::checks;
 use crate::components::field::TextField;
 use crate::components::icons::{Icon, IconSvg};
-use crate::reactive::{LocalAction, effect, memo};
+use crate::reactive::{LocalAction, Show, effect, memo};
 use crate::routes;
 use crate::state::use_api;
 

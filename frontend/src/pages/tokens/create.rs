@@ -15,7 +15,7 @@ use crate::components::field::TextField;
 use crate::components::local_time::input::{BrowserZone, Zone};
 use crate::components::secret::OnceSecret;
 use crate::pages::roles::picker::PermissionPicker;
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::{use_api, use_session};
 
 const NAME_MAX: usize = 100;

@@ -9,7 +9,7 @@ use super::letter_list::{LetterList, LettersSkeleton};
 use super::reasons;
 use super::use_holds;
 use crate::components::error_panel::load_failure;
-use crate::reactive::{Loader, LocalAction, effect};
+use crate::reactive::{Loader, LocalAction, Transition, effect};
 use crate::state::use_api;
 
 #[component]

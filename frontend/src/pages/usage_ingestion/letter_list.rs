@@ -14,7 +14,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::local_time::LocalTime;
 use crate::components::modal::ConfirmDialog;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, LocalAction, effect};
+use crate::reactive::{Keyed, LocalAction, Show, effect};
 use crate::state::use_api;
 
 /// `reason`: the filter the page was loaded with. Replays go up to `on_replay` (the

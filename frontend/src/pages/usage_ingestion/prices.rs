@@ -15,7 +15,7 @@ use super::use_holds;
 use crate::api::ApiError;
 use crate::components::error_panel::load_failure;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::{Keyed, Loader, LocalAction, effect, memo};
+use crate::reactive::{Keyed, Loader, LocalAction, Show, Transition, effect, memo};
 use crate::state::use_api;
 
 #[component]

@@ -10,7 +10,7 @@ use super::external_ids::to_map;
 use super::profile::{Draft, FIELDS, UserFields};
 use crate::components::field::CheckboxField;
 use crate::components::modal::Modal;
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::use_api;
 
 /// `organization`: the one to suggest (the page's, or the console's scope).

@@ -9,7 +9,7 @@ use super::reason::{Decision, reason_text};
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
-use crate::reactive::Loader;
+use crate::reactive::{Loader, Transition};
 
 /// `effective`: the user's effective permissions (the page reloads them after a change).
 #[component]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 
-use crate::reactive::Keyed;
+use crate::reactive::{Keyed, Show};
 
 /// Most providers one user may have (as the server checks).
 const MAX_PROVIDERS: usize = 10;

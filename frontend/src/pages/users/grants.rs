@@ -20,7 +20,7 @@ use crate::components::load_more::LoadMore;
 use crate::components::permission_required::PermissionRequired;
 use crate::components::skeleton::{SkeletonBlock, SkeletonLine};
 use crate::pages::mcp_servers::HealthBadge;
-use crate::reactive::{Keyed, Loader, LocalAction, effect, memo};
+use crate::reactive::{Keyed, Loader, LocalAction, Show, Transition, effect, memo};
 use crate::state::use_api;
 
 /// What the user may call on one server.

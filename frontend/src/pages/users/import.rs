@@ -12,7 +12,7 @@ use crate::api::ApiError;
 use crate::components::field::TextAreaField;
 use crate::components::file_pick;
 use crate::components::permission_required::RequirePermission;
-use crate::reactive::{LocalAction, memo};
+use crate::reactive::{LocalAction, Show, memo};
 use crate::routes;
 use crate::state::use_api;
 

@@ -15,7 +15,7 @@ use super::role_hint;
 use crate::api::ApiError;
 use crate::components::field::{TextField, check_email};
 use crate::components::org_select::OrgSelect;
-use crate::reactive::{LocalAction, effect};
+use crate::reactive::{LocalAction, Show, effect};
 use crate::state::use_api;
 
 /// The request fields the forms have inputs for.
