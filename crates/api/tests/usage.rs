@@ -499,14 +499,11 @@ pub async fn check_rollups(pool: &PgPool) {
         .fetch_all(pool)
         .await
         .unwrap();
-    let valid_weeks: Vec<DateTime<Utc>> = sqlx::query_scalar(
-        "SELECT week FROM usage_weeks w
-         WHERE (SELECT count(*) FROM usage_days d WHERE d.day >= w.week AND d.day < w.week + interval '7 days'
-                AND NOT d.dirty AND d.sealed_at <= w.sealed_at) = 7",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
+    let valid_weeks: Vec<DateTime<Utc>> =
+        sqlx::query_scalar("SELECT week FROM usage_weeks WHERE usage_week_holds_everything(week, sealed_at)")
+            .fetch_all(pool)
+            .await
+            .unwrap();
     let tables = Grain::HOURLY
         .iter()
         .map(|g| (*g, "usage_hourly", "hour", "date_trunc('hour', occurred_at, 'UTC')"))

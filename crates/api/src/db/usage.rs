@@ -441,10 +441,7 @@ pub async fn weeks_to_seal(db: impl PgExecutor<'_>, before: DateTime<Utc>) -> sq
     sqlx::query_scalar!(
         r#"SELECT date_trunc('week', day, 'UTC') AS "week!" FROM usage_days
            WHERE date_trunc('week', day, 'UTC') + interval '7 days' <= $1
-           EXCEPT SELECT week FROM usage_weeks w
-           WHERE (SELECT count(*) FROM usage_days d
-                  WHERE d.day >= w.week AND d.day < w.week + interval '7 days'
-                    AND NOT d.dirty AND d.sealed_at <= w.sealed_at) = 7
+           EXCEPT SELECT week FROM usage_weeks WHERE usage_week_holds_everything(week, sealed_at)
            ORDER BY 1"#,
         before
     )
@@ -499,11 +496,8 @@ pub async fn valid_weeks(
     to: DateTime<Utc>,
 ) -> sqlx::Result<Vec<DateTime<Utc>>> {
     sqlx::query_scalar!(
-        "SELECT week FROM usage_weeks w
-         WHERE week >= $1 AND week < $2
-           AND (SELECT count(*) FROM usage_days d
-                WHERE d.day >= w.week AND d.day < w.week + interval '7 days'
-                  AND NOT d.dirty AND d.sealed_at <= w.sealed_at) = 7
+        "SELECT week FROM usage_weeks
+         WHERE week >= $1 AND week < $2 AND usage_week_holds_everything(week, sealed_at)
          ORDER BY week",
         from,
         to
