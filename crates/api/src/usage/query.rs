@@ -210,6 +210,15 @@ enum Span {
 }
 
 impl Span {
+    /// The table of a sealed week or day, and its start.
+    fn sealed(self) -> Option<(&'static str, DateTime<Utc>)> {
+        match self {
+            Span::Week(week) => Some(("usage_weekly", week)),
+            Span::Day(day) => Some(("usage_daily", day)),
+            Span::Hours(..) => None,
+        }
+    }
+
     /// What reading it costs, in rows per group: a week or a day is one row, and so is
     /// each hour.
     fn cost(self) -> i64 {
@@ -230,6 +239,7 @@ fn cost(cover: &Cover) -> i64 {
 }
 
 /// The sealed weeks and clean days a question may read, known in its snapshot.
+#[derive(Default)]
 struct Sealed {
     weeks: Vec<DateTime<Utc>>,
     days: Vec<DateTime<Utc>>,
@@ -363,13 +373,7 @@ impl Rows {
                 };
                 (daily, sealed)
             }
-            _ => (
-                grain,
-                Sealed {
-                    weeks: Vec::new(),
-                    days: Vec::new(),
-                },
-            ),
+            _ => (grain, Sealed::default()),
         };
         Ok(Rows {
             grain,
@@ -392,24 +396,18 @@ impl Rows {
         };
         for added in [true, false] {
             let projected = if added { columns.to_owned() } else { negated(columns) };
-            let sealed = |table: &str, column: &str, pick: fn(&Span) -> Option<DateTime<Utc>>| {
+            for (table, column) in [("usage_weekly", "week"), ("usage_daily", "day")] {
                 let starts: Vec<DateTime<Utc>> = self
                     .cover
                     .iter()
                     .filter(|(_, a)| *a == added)
-                    .filter_map(|(span, _)| pick(span))
+                    .filter_map(|(span, _)| span.sealed())
+                    .filter(|(t, _)| *t == table)
+                    .map(|(_, start)| start)
                     .collect();
-                (!starts.is_empty()).then(|| (table.to_owned(), column.to_owned(), starts))
-            };
-            let weekly = sealed("usage_weekly", "week", |s| match s {
-                Span::Week(w) => Some(*w),
-                _ => None,
-            });
-            let daily = sealed("usage_daily", "day", |s| match s {
-                Span::Day(d) => Some(*d),
-                _ => None,
-            });
-            for (table, column, starts) in [weekly, daily].into_iter().flatten() {
+                if starts.is_empty() {
+                    continue;
+                }
                 union(q);
                 // The grain as a literal (a constant of ours), so the partial indexes apply.
                 q.push(format_args!(
@@ -959,10 +957,7 @@ mod tests {
             ]
         );
         // Nothing sealed: the hours, in one span.
-        let none = Sealed {
-            weeks: Vec::new(),
-            days: Vec::new(),
-        };
+        let none = Sealed::default();
         let (from, to) = (at("2026-11-02T02:00:00Z"), at("2026-11-20T07:00:00Z"));
         assert_eq!(none.cover(from, to), vec![(Span::Hours(from, to), true)]);
         assert!(none.cover(from, from).is_empty());
