@@ -489,22 +489,17 @@ async fn hourly_points_are_real_hours_across_a_clock_change(pool: PgPool) {
     assert_eq!(errors["points"], json!([]));
 }
 
-/// Whole weeks come from the weekly rows, whole days from the daily ones, the rest from
-/// the hours, and a sealed week or day reaching past an edge may be read with the hours
-/// outside the range subtracted. Whatever the range, the answers are the raw events'
-/// numbers, and stay so while a late event leaves its day dirty and its week stale.
-#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
-async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPool) {
+/// `n` events at random times in `[from, to)` from Ada and five more users of Acme, with
+/// random latencies and costs, posted through the API.
+async fn random_events(app: &TestApp, t: &Tenants, n: usize, from: DateTime<Utc>, to: DateTime<Utc>) {
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
 
-    let app = spawn_app(pool).await;
-    let t = tenants(&app).await;
     let mut emails = vec!["ada@acme.test".to_owned()];
     for i in 0..5 {
         let email = format!("user{i}@acme.test");
         post(
-            &app,
+            app,
             &t.token,
             "/api/v1/users",
             json!({"name": format!("User {i}"), "email": email, "organization_id": t.acme}),
@@ -512,11 +507,11 @@ async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPoo
         .await;
         emails.push(email);
     }
-    let now = Utc::now();
     let mut rng = StdRng::seed_from_u64(7);
-    let events: Vec<Value> = (0..900)
+    let minutes = (to - from).num_minutes();
+    let events: Vec<Value> = (0..n)
         .map(|_| {
-            let at = now - Duration::minutes(rng.random_range(0..40 * 24 * 60));
+            let at = from + Duration::minutes(rng.random_range(0..minutes));
             with(
                 event(at),
                 json!({"user": emails[rng.random_range(0..emails.len())],
@@ -526,8 +521,85 @@ async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPoo
         })
         .collect();
     for batch in events.chunks(300) {
-        assert_eq!(ingest(&app, &t.token, batch).await["accepted"], batch.len());
+        assert_eq!(ingest(app, &t.token, batch).await["accepted"], batch.len());
     }
+}
+
+/// Asserts that for each range the overview (calls, cost, active users, p95) and the
+/// breakdown by user (sorted by calls and by p95) hold the raw events' numbers.
+async fn assert_raw_numbers(app: &TestApp, t: &Tenants, ranges: &[(DateTime<Utc>, DateTime<Utc>)], label: &str) {
+    for (from, to) in ranges {
+        let r = format!("from={}&to={}", enc(*from), enc(*to));
+        let raw: Vec<(String, i64, i64, i64)> = sqlx::query_as(
+            "SELECT hub_user_id::text, count(*), sum(cost_micros)::int8, count(error_type) FROM usage_events
+             WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1 ORDER BY 1",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let overview = get(app, &t.token, &format!("/api/v1/analytics/overview?{r}")).await;
+        let calls: i64 = raw.iter().map(|u| u.1).sum();
+        let micros: i64 = raw.iter().map(|u| u.2).sum();
+        assert_eq!(overview["current"]["calls"], calls, "{label} {r}");
+        let cost = overview["current"]["cost_usd"].as_f64().unwrap();
+        assert_eq!((cost * 1e6).round() as i64, micros, "{label} {r}");
+        assert_eq!(overview["active_users"], raw.len(), "{label} {r}");
+        for sort in ["calls", "p95"] {
+            let breakdown = get(
+                app,
+                &t.token,
+                &format!("/api/v1/analytics/breakdown?{r}&by=user&sort={sort}&limit=50"),
+            )
+            .await;
+            let mut users: Vec<(String, i64, i64)> = breakdown["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| {
+                    let cost = (g["cost_usd"].as_f64().unwrap() * 1e6).round() as i64;
+                    (
+                        g["key"].as_str().unwrap().to_owned(),
+                        g["calls"].as_i64().unwrap(),
+                        cost,
+                    )
+                })
+                .collect();
+            users.sort();
+            let expected: Vec<(String, i64, i64)> = raw.iter().map(|u| (u.0.clone(), u.1, u.2)).collect();
+            assert_eq!(users, expected, "{label} {r} sort={sort}");
+        }
+        // Percentiles from the summed histograms: the raw latencies' buckets.
+        let mut exact = [0i64; omni_admin::usage::histogram::BUCKETS];
+        let latencies: Vec<i32> =
+            sqlx::query_scalar("SELECT latency_ms FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2")
+                .bind(from)
+                .bind(to)
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+        for ms in latencies {
+            exact[omni_admin::usage::histogram::bucket(ms.into())] += 1;
+        }
+        assert_eq!(
+            overview["current"]["p95_ms"].as_f64(),
+            omni_admin::usage::histogram::quantile(&exact, 0.95),
+            "{label} {r}"
+        );
+    }
+}
+
+/// Whole weeks come from the weekly rows, whole days from the daily ones, the rest from
+/// the hours, and a sealed week or day reaching past an edge may be read with the hours
+/// outside the range subtracted. Whatever the range, the answers are the raw events'
+/// numbers, and stay so while a late event leaves its day dirty and its week stale.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    random_events(&app, &t, 900, now - Duration::days(40), now).await;
     let sealed = omni_admin::usage::days::seal(&app.pool).await.unwrap();
     assert!(sealed.weeks >= 4, "{sealed:?}");
 
@@ -557,73 +629,7 @@ async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPoo
         ),
         (hour(now) - Duration::days(30), hour(now) + Duration::hours(1)),
     ];
-    let check = |label: &'static str| {
-        let (app, t, ranges) = (&app, &t, &ranges);
-        async move {
-            for (from, to) in ranges {
-                let r = format!("from={}&to={}", enc(*from), enc(*to));
-                let raw: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-                    "SELECT hub_user_id::text, count(*), sum(cost_micros)::int8, count(error_type) FROM usage_events
-                     WHERE occurred_at >= $1 AND occurred_at < $2 GROUP BY 1 ORDER BY 1",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(&app.pool)
-                .await
-                .unwrap();
-                let overview = get(app, &t.token, &format!("/api/v1/analytics/overview?{r}")).await;
-                let calls: i64 = raw.iter().map(|u| u.1).sum();
-                let micros: i64 = raw.iter().map(|u| u.2).sum();
-                assert_eq!(overview["current"]["calls"], calls, "{label} {r}");
-                let cost = overview["current"]["cost_usd"].as_f64().unwrap();
-                assert_eq!((cost * 1e6).round() as i64, micros, "{label} {r}");
-                assert_eq!(overview["active_users"], raw.len(), "{label} {r}");
-                for sort in ["calls", "p95"] {
-                    let breakdown = get(
-                        app,
-                        &t.token,
-                        &format!("/api/v1/analytics/breakdown?{r}&by=user&sort={sort}&limit=50"),
-                    )
-                    .await;
-                    let mut users: Vec<(String, i64, i64)> = breakdown["groups"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|g| {
-                            let cost = (g["cost_usd"].as_f64().unwrap() * 1e6).round() as i64;
-                            (
-                                g["key"].as_str().unwrap().to_owned(),
-                                g["calls"].as_i64().unwrap(),
-                                cost,
-                            )
-                        })
-                        .collect();
-                    users.sort();
-                    let expected: Vec<(String, i64, i64)> = raw.iter().map(|u| (u.0.clone(), u.1, u.2)).collect();
-                    assert_eq!(users, expected, "{label} {r} sort={sort}");
-                }
-                // Percentiles from the summed histograms: the raw latencies' buckets.
-                let mut exact = [0i64; omni_admin::usage::histogram::BUCKETS];
-                let latencies: Vec<i32> = sqlx::query_scalar(
-                    "SELECT latency_ms FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2",
-                )
-                .bind(from)
-                .bind(to)
-                .fetch_all(&app.pool)
-                .await
-                .unwrap();
-                for ms in latencies {
-                    exact[omni_admin::usage::histogram::bucket(ms.into())] += 1;
-                }
-                assert_eq!(
-                    overview["current"]["p95_ms"].as_f64(),
-                    omni_admin::usage::histogram::quantile(&exact, 0.95),
-                    "{label} {r}"
-                );
-            }
-        }
-    };
-    check("sealed").await;
+    assert_raw_numbers(&app, &t, &ranges, "sealed").await;
     // A late event in a sealed week: its day is dirty and its week stale, read from the
     // hours until both are sealed again.
     let late = with(
@@ -631,8 +637,101 @@ async fn weeks_days_and_subtracted_hours_give_the_raw_events_numbers(pool: PgPoo
         json!({"cost_usd": 0.125, "user": "user3@acme.test"}),
     );
     assert_eq!(ingest(&app, &t.token, &[late]).await["accepted"], 1);
-    check("dirty").await;
+    assert_raw_numbers(&app, &t, &ranges, "dirty").await;
     let again = omni_admin::usage::days::seal(&app.pool).await.unwrap();
     assert_eq!((again.days, again.weeks), (1, 1));
-    check("sealed again").await;
+    assert_raw_numbers(&app, &t, &ranges, "sealed again").await;
+}
+
+/// A day's hours that are over are summed as its prefix: a range reaching into the day
+/// reads the prefix and the hours after it, with the raw events' numbers, while a late
+/// event leaves the prefix dirty and after it is summed again or extended. An event after
+/// the prefix's end leaves it clean.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn a_days_prefix_gives_the_raw_events_numbers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    // Yesterday: never sealed as a day here, so only its prefix is.
+    let day = now.duration_trunc(TimeDelta::days(1)).unwrap() - Duration::days(1);
+    random_events(&app, &t, 600, day - Duration::days(2), now).await;
+    let at = |hours: i64| day + Duration::hours(hours);
+    assert!(
+        omni_admin::usage::days::seal_prefix(&app.pool, day, at(20))
+            .await
+            .unwrap()
+    );
+    let ranges = [
+        (at(-30), at(24)),
+        (at(-7), at(20)),
+        (at(0), at(21)),
+        (at(0), at(10)),
+        (at(-3), now + Duration::hours(1)),
+    ];
+    assert_raw_numbers(&app, &t, &ranges, "prefix").await;
+    // The answers come from the prefix: a change to its rows shows.
+    let moved = sqlx::query("UPDATE usage_prefix SET calls = calls + 1000 WHERE grain = 17 AND day = $1")
+        .bind(day)
+        .execute(&app.pool)
+        .await
+        .unwrap()
+        .rows_affected();
+    assert!(moved > 0);
+    let r = format!("from={}&to={}&by=user", enc(at(0)), enc(at(24)));
+    let breakdown = get(&app, &t.token, &format!("/api/v1/analytics/breakdown?{r}")).await;
+    let raw: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2")
+        .bind(at(0))
+        .bind(at(24))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let calls: i64 = breakdown["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["calls"].as_i64().unwrap())
+        .sum();
+    assert_eq!(calls, raw + 1000 * moved as i64);
+    sqlx::query("UPDATE usage_prefix SET calls = calls - 1000 WHERE grain = 17 AND day = $1")
+        .bind(day)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let dirty = || async {
+        sqlx::query_scalar::<_, bool>("SELECT dirty FROM usage_prefixes WHERE day = $1")
+            .bind(day)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+    };
+    // After the prefix's end: it stays clean.
+    let after = with(event(at(21) + Duration::minutes(5)), json!({"cost_usd": 0.5}));
+    assert_eq!(ingest(&app, &t.token, &[after]).await["accepted"], 1);
+    assert!(!dirty().await);
+    assert_raw_numbers(&app, &t, &ranges, "after the prefix").await;
+    // Inside it: dirty, read from the hours.
+    let late = with(event(at(5) + Duration::minutes(10)), json!({"cost_usd": 0.25}));
+    assert_eq!(ingest(&app, &t.token, &[late]).await["accepted"], 1);
+    assert!(dirty().await);
+    assert_raw_numbers(&app, &t, &ranges, "dirty").await;
+    // Summed anew, then extended by two hours.
+    assert!(
+        omni_admin::usage::days::seal_prefix(&app.pool, day, at(20))
+            .await
+            .unwrap()
+    );
+    assert!(!dirty().await);
+    assert_raw_numbers(&app, &t, &ranges, "summed again").await;
+    assert!(
+        !omni_admin::usage::days::seal_prefix(&app.pool, day, at(20))
+            .await
+            .unwrap()
+    );
+    assert!(
+        omni_admin::usage::days::seal_prefix(&app.pool, day, at(22))
+            .await
+            .unwrap()
+    );
+    assert_raw_numbers(&app, &t, &ranges, "extended").await;
 }

@@ -50,6 +50,30 @@ pub async fn read_snapshot(db: &PgPool) -> sqlx::Result<sqlx::Transaction<'stati
     Ok(tx)
 }
 
+/// A second read-only transaction seeing what `tx` (a [`read_snapshot`]) sees, for a
+/// query to run beside one of `tx`'s on another connection (`pg_export_snapshot`).
+pub async fn beside(
+    db: &PgPool,
+    tx: &mut sqlx::PgConnection,
+) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let id: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *tx)
+        .await?;
+    // PostgreSQL's own identifier (hex digits and dashes), which SET cannot take as a
+    // parameter; checked all the same.
+    if !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return Err(sqlx::Error::Protocol(format!("unexpected snapshot id {id:?}")));
+    }
+    let mut other = db.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .execute(&mut *other)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("SET TRANSACTION SNAPSHOT '{id}'")))
+        .execute(&mut *other)
+        .await?;
+    Ok(other)
+}
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 /// Escapes LIKE wildcards so user input matches literally.

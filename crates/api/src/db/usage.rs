@@ -334,21 +334,45 @@ fn day_lock(day: DateTime<Utc>) -> i64 {
     crate::jobs::locks::USAGE_DAYS + day.timestamp().div_euclid(86_400)
 }
 
-/// Holds the days a batch adds to (shared, until COMMIT) and marks the sealed ones
-/// dirty: their daily rows no longer hold everything.
-pub async fn hold_days(conn: &mut PgConnection, days: &[DateTime<Utc>]) -> sqlx::Result<()> {
-    let locks: Vec<i64> = days.iter().map(|&d| day_lock(d)).collect();
+/// The advisory lock of a UTC hour's rollups: ingestion holds it shared until COMMIT,
+/// the sealing job exclusively while it adds the hour to its day's prefix. Every hour's
+/// key is above every day's, so "days, then hours" is one order.
+fn hour_lock(hour: DateTime<Utc>) -> i64 {
+    crate::jobs::locks::USAGE_HOURS + hour.timestamp().div_euclid(3_600)
+}
+
+/// Holds the days and hours a batch adds to (shared, until COMMIT) and marks dirty the
+/// sealed days among them, and the prefixes holding one of the hours: their rows no
+/// longer hold everything.
+pub async fn hold(conn: &mut PgConnection, days: &[DateTime<Utc>], hours: &[DateTime<Utc>]) -> sqlx::Result<()> {
+    let locks: Vec<i64> = days
+        .iter()
+        .map(|&d| day_lock(d))
+        .chain(hours.iter().map(|&h| hour_lock(h)))
+        .collect();
     sqlx::query!(
         "SELECT pg_advisory_xact_lock_shared(k) FROM unnest($1::int8[]) AS k ORDER BY k",
         &locks
     )
     .fetch_all(&mut *conn)
     .await?;
-    // Rows locked in day order, as every batch does: no deadlock between two.
+    // Rows locked in day order, days before prefixes, as every batch does: no deadlock
+    // between two.
     sqlx::query!(
         "UPDATE usage_days SET dirty = true
          WHERE day IN (SELECT day FROM usage_days WHERE day = ANY($1) AND NOT dirty ORDER BY day FOR UPDATE)",
         days
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "UPDATE usage_prefixes SET dirty = true
+         WHERE day IN (SELECT p.day FROM usage_prefixes p
+                       WHERE p.day = ANY($1) AND NOT p.dirty
+                             AND EXISTS (SELECT FROM unnest($2::timestamptz[]) AS h WHERE h >= p.day AND h < p.through)
+                       ORDER BY p.day FOR UPDATE)",
+        days,
+        hours
     )
     .execute(&mut *conn)
     .await?;
@@ -377,6 +401,45 @@ pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Resu
     sqlx::query!("DELETE FROM usage_daily WHERE day = $1", day)
         .execute(&mut *conn)
         .await?;
+    sum_hours(&mut *conn, Sealed::Day, day, day + chrono::Duration::days(1)).await?;
+    sqlx::query!(
+        "INSERT INTO usage_days (day) VALUES ($1)
+         ON CONFLICT (day) DO UPDATE SET dirty = false, sealed_at = now()",
+        day
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Where [`sum_hours`] writes: a day's rows, or a day's prefix (added to).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sealed {
+    Day,
+    Prefix,
+}
+
+/// Sums the hourly rows of `[from, to)` (hours of one UTC day) of each daily grain into
+/// the day's rows of `usage_daily` (which hold none of them) or adds them to its
+/// `usage_prefix` rows.
+async fn sum_hours(conn: &mut PgConnection, into: Sealed, from: DateTime<Utc>, to: DateTime<Utc>) -> sqlx::Result<()> {
+    let day = crate::usage::rollup::day_of(from);
+    let (table, conflict) = match into {
+        Sealed::Day => ("usage_daily", String::new()),
+        Sealed::Prefix => (
+            "usage_prefix",
+            format!(
+                "ON CONFLICT (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id) DO UPDATE SET
+                     calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
+                     input_tokens = t.input_tokens + EXCLUDED.input_tokens,
+                     output_tokens = t.output_tokens + EXCLUDED.output_tokens,
+                     cached_tokens = t.cached_tokens + EXCLUDED.cached_tokens,
+                     cost_micros = t.cost_micros + EXCLUDED.cost_micros,
+                     latency_ms_sum = t.latency_ms_sum + EXCLUDED.latency_ms_sum, latency = {}",
+                crate::usage::histogram::add_arrays("t.latency", "EXCLUDED.latency")
+            ),
+        ),
+    };
     let histogram = crate::usage::histogram::sum_array("latency");
     for g in Grain::DAILY {
         // From the smallest hourly grain keeping the daily grain's dimensions; the
@@ -393,31 +456,115 @@ pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Resu
         ]
         .join(", ");
         let sql = format!(
-            "INSERT INTO usage_daily (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
+            "INSERT INTO {table} AS t (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
                                       errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
                                       latency)
              SELECT {grain}, $1, {dims}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
                     sum(cached_tokens), sum(cost_micros), sum(latency_ms_sum), {histogram}
              FROM usage_hourly
-             WHERE grain = {source} AND hour >= $1 AND hour < $1 + interval '1 day'
-             GROUP BY 3, 4, 5, 6, 7",
+             WHERE grain = {source} AND hour >= $2 AND hour < $3
+             GROUP BY 3, 4, 5, 6, 7
+             {conflict}",
             grain = g.0,
             source = source.0,
         );
-        // The SQL is ours: constants (grains, columns, the bucket count); values bound.
+        // The SQL is ours: constants (tables, grains, columns, the bucket count); values
+        // bound.
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(day)
+            .bind(from)
+            .bind(to)
             .execute(&mut *conn)
             .await?;
     }
+    Ok(())
+}
+
+/// Where the prefix of `day` ends, and whether it is dirty.
+async fn prefix_of(
+    conn: &mut PgConnection,
+    day: DateTime<Utc>,
+    lock: bool,
+) -> sqlx::Result<Option<(DateTime<Utc>, bool)>> {
+    let sql = if lock {
+        "SELECT through, dirty FROM usage_prefixes WHERE day = $1 FOR UPDATE"
+    } else {
+        "SELECT through, dirty FROM usage_prefixes WHERE day = $1"
+    };
+    sqlx::query_as(sql).bind(day).fetch_optional(&mut *conn).await
+}
+
+/// Makes the prefix of `day` hold the hours `[day, through)`: the hours after a clean
+/// prefix are added to it, a dirty or missing one is summed anew. The hours summed are
+/// held exclusively (a batch adding to one commits first, one arriving waits and then
+/// marks the prefix dirty); batches of later hours go on meanwhile. Returns whether it
+/// wrote; `false` too when a batch marked the prefix dirty meanwhile (the next run sums
+/// it anew).
+pub async fn seal_prefix(conn: &mut PgConnection, day: DateTime<Utc>, through: DateTime<Utc>) -> sqlx::Result<bool> {
+    let known = prefix_of(&mut *conn, day, false).await?;
+    let from = match known {
+        Some((end, false)) if end >= through => return Ok(false),
+        Some((end, false)) => end,
+        _ => day,
+    };
+    let mut hours = Vec::new();
+    let mut hour = from;
+    while hour < through {
+        hours.push(hour_lock(hour));
+        hour += chrono::Duration::hours(1);
+    }
     sqlx::query!(
-        "INSERT INTO usage_days (day) VALUES ($1)
-         ON CONFLICT (day) DO UPDATE SET dirty = false, sealed_at = now()",
-        day
+        "SELECT pg_advisory_xact_lock(k) FROM unnest($1::int8[]) AS k ORDER BY k",
+        &hours
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    // Locked now: a batch marking it dirty waits for COMMIT, then sees the new end.
+    if prefix_of(&mut *conn, day, true).await? != known {
+        return Ok(false);
+    }
+    if from == day {
+        sqlx::query!("DELETE FROM usage_prefix WHERE day = $1", day)
+            .execute(&mut *conn)
+            .await?;
+    }
+    sum_hours(&mut *conn, Sealed::Prefix, from, through).await?;
+    sqlx::query!(
+        "INSERT INTO usage_prefixes (day, through) VALUES ($1, $2)
+         ON CONFLICT (day) DO UPDATE SET through = EXCLUDED.through, dirty = false",
+        day,
+        through
     )
     .execute(&mut *conn)
     .await?;
+    Ok(true)
+}
+
+/// Forgets the prefixes of sealed days: a question reads the day instead.
+pub async fn drop_sealed_prefixes(conn: &mut PgConnection) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM usage_prefix WHERE day IN (SELECT day FROM usage_days)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM usage_prefixes WHERE day IN (SELECT day FROM usage_days)")
+        .execute(&mut *conn)
+        .await?;
     Ok(())
+}
+
+/// The clean prefixes of days in `[from, to)`: day and end.
+pub async fn clean_prefixes(
+    db: impl PgExecutor<'_>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let rows = sqlx::query!(
+        "SELECT day, through FROM usage_prefixes WHERE day >= $1 AND day < $2 AND NOT dirty ORDER BY day",
+        from,
+        to
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.day, r.through)).collect())
 }
 
 /// The sealed days in `[from, to)` whose daily rows hold everything.

@@ -13,6 +13,9 @@ pub mod locks {
     pub const USAGE_DAYS_JOB: i64 = 0x6f6d_6e69_0003;
     /// Plus the day's number since 1970: one lock per UTC day's rollups (`db::usage`).
     pub const USAGE_DAYS: i64 = 0x6f6d_6e6a_0000_0000;
+    /// Plus the hour's number since 1970: one lock per UTC hour's rollups (`db::usage`),
+    /// above every day's.
+    pub const USAGE_HOURS: i64 = 0x6f6d_6e6b_0000_0000;
 
     /// A job's lock, held on a connection of its own until [`Held::release`] (or until
     /// the connection goes, when PostgreSQL releases it).

@@ -126,11 +126,10 @@ pub use super::rollup::Totals as Sums;
 impl Sums {
     /// The sums of [`measure_columns`] (a series' empty buckets read as zeros).
     fn read(row: &PgRow) -> sqlx::Result<Sums> {
-        let mut sums = Self::read_scalars(row)?;
-        for (i, slot) in sums.latency.iter_mut().enumerate() {
-            *slot = read_i64(row, &format!("l{}", i + 1))?;
-        }
-        Ok(sums)
+        Ok(Sums {
+            latency: histogram::from_sums(row)?,
+            ..Self::read_scalars(row)?
+        })
     }
 
     /// The sums of [`scalar_columns`], without a histogram.
@@ -205,6 +204,8 @@ enum Span {
     Week(DateTime<Utc>),
     /// A sealed UTC day (`usage_daily`).
     Day(DateTime<Utc>),
+    /// The hours of a UTC day before its second field, summed (`usage_prefix`).
+    Prefix(DateTime<Utc>, DateTime<Utc>),
     /// Whole hours `[from, to)` (`usage_hourly`).
     Hours(DateTime<Utc>, DateTime<Utc>),
 }
@@ -215,15 +216,16 @@ impl Span {
         match self {
             Span::Week(week) => Some(("usage_weekly", week)),
             Span::Day(day) => Some(("usage_daily", day)),
+            Span::Prefix(day, _) => Some(("usage_prefix", day)),
             Span::Hours(..) => None,
         }
     }
 
-    /// What reading it costs, in rows per group: a week or a day is one row, and so is
-    /// each hour.
+    /// What reading it costs, in rows per group: a week, a day or a prefix is one row,
+    /// and so is each hour.
     fn cost(self) -> i64 {
         match self {
-            Span::Week(_) | Span::Day(_) => 1,
+            Span::Week(_) | Span::Day(_) | Span::Prefix(..) => 1,
             Span::Hours(from, to) => (to - from).num_hours(),
         }
     }
@@ -238,11 +240,14 @@ fn cost(cover: &Cover) -> i64 {
     cover.iter().map(|(span, _)| span.cost()).sum()
 }
 
-/// The sealed weeks and clean days a question may read, known in its snapshot.
+/// The sealed weeks, clean days and clean prefixes a question may read, known in its
+/// snapshot.
 #[derive(Default)]
 struct Sealed {
     weeks: Vec<DateTime<Utc>>,
     days: Vec<DateTime<Utc>>,
+    /// A day, and the end of its prefix.
+    prefixes: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 fn floor_week(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -259,6 +264,11 @@ impl Sealed {
         self.days.binary_search(&start).is_ok()
     }
 
+    /// The end of the clean prefix of the day starting at `start`.
+    fn prefix(&self, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.prefixes.iter().find(|(day, _)| *day == start).map(|&(_, end)| end)
+    }
+
     /// `[from, to)` (whole hours) added up from the largest sealed spans fitting, hours
     /// between them.
     fn plain(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
@@ -271,6 +281,8 @@ impl Sealed {
                 (Span::Week(t), week)
             } else if floor_day(t) == t && day <= to && self.day(t) {
                 (Span::Day(t), day)
+            } else if let Some(end) = self.prefix(t).filter(|&end| end <= to && floor_day(t) == t) {
+                (Span::Prefix(t, end), end)
             } else {
                 let next = ceil_day(t + Duration::hours(1)).min(to);
                 match cover.last_mut() {
@@ -341,6 +353,7 @@ impl Sealed {
 /// The rollup rows covering a question's range: sealed weeks and days from a daily grain
 /// (when the question's hourly grain is a wide one), every other hour from an hourly
 /// grain, some of them subtracted (`Cover`).
+#[derive(Clone)]
 struct Rows {
     grain: Grain,
     daily: Grain,
@@ -349,9 +362,12 @@ struct Rows {
     only: Option<(&'static str, Only)>,
 }
 
+#[derive(Clone)]
 enum Only {
     Ids(Vec<Uuid>),
     Texts(Vec<String>),
+    /// The ids whose last byte is even (0) or odd (1): half of them, at random.
+    Half(u8),
 }
 
 impl Rows {
@@ -370,6 +386,7 @@ impl Rows {
                 let sealed = Sealed {
                     weeks: db::valid_weeks(&mut *conn, d0, d1).await?,
                     days: db::clean_days(&mut *conn, d0, d1).await?,
+                    prefixes: db::clean_prefixes(&mut *conn, d0, d1).await?,
                 };
                 (daily, sealed)
             }
@@ -396,7 +413,11 @@ impl Rows {
         };
         for added in [true, false] {
             let projected = if added { columns.to_owned() } else { negated(columns) };
-            for (table, column) in [("usage_weekly", "week"), ("usage_daily", "day")] {
+            for (table, column) in [
+                ("usage_weekly", "week"),
+                ("usage_daily", "day"),
+                ("usage_prefix", "day"),
+            ] {
                 let starts: Vec<DateTime<Utc>> = self
                     .cover
                     .iter()
@@ -454,6 +475,9 @@ impl Rows {
                 q.push(format_args!(" AND {column} = ANY("))
                     .push_bind(texts.clone())
                     .push(")");
+            }
+            Some((column, Only::Half(half))) => {
+                q.push(format_args!(" AND get_byte(uuid_send({column}), 15) % 2 = {half}"));
             }
             None => {}
         }
@@ -642,25 +666,42 @@ pub async fn breakdown(
     } else {
         (scalar_columns().to_owned(), format!("{source}, {SCALAR_SOURCE}"))
     };
-    let mut q = QueryBuilder::new(format!("SELECT {key} AS key, {sums} FROM "));
-    rows.push(&mut q, question, &read_columns);
-    // A group whose calls all lie in a subtracted span nets to none.
-    q.push(format_args!(" GROUP BY {source} HAVING sum(calls) > 0"));
-    let read = |row: &PgRow, histograms: bool| -> sqlx::Result<(String, Sums)> {
-        let sums = if histograms {
-            Sums::read(row)?
-        } else {
-            Sums::read_scalars(row)?
-        };
-        Ok((row.try_get::<String, _>("key")?, sums))
+    let first_pass = |rows: Rows| {
+        let mut q = QueryBuilder::new(format!("SELECT {key} AS key, {sums} FROM "));
+        rows.push(&mut q, question, &read_columns);
+        // A group whose calls all lie in a subtracted span nets to none.
+        q.push(format_args!(" GROUP BY {source} HAVING sum(calls) > 0"));
+        q
     };
-    let mut groups: Vec<(String, Sums)> = q
-        .build()
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(|row| read(row, by_p95))
-        .collect::<sqlx::Result<_>>()?;
+    let read = |rows: Vec<PgRow>| -> sqlx::Result<Vec<(String, Sums)>> {
+        rows.iter()
+            .map(|row| {
+                let sums = if by_p95 {
+                    Sums::read(row)?
+                } else {
+                    Sums::read_scalars(row)?
+                };
+                Ok((row.try_get::<String, _>("key")?, sums))
+            })
+            .collect()
+    };
+    let mut groups = if by_p95 && by == Dimension::User {
+        // Every user's histogram, the costly part: half the users on each of two
+        // connections at once, both in this snapshot (the halves share no group).
+        let mut beside = crate::db::beside(db, &mut tx).await?;
+        let [even, odd] = [0, 1].map(|half| Rows {
+            only: Some(("hub_user_id", Only::Half(half))),
+            ..rows.clone()
+        });
+        let (mut even, mut odd) = (first_pass(even), first_pass(odd));
+        let (even, odd) = tokio::try_join!(even.build().fetch_all(&mut *tx), odd.build().fetch_all(&mut *beside))?;
+        beside.commit().await?;
+        let mut groups = read(even)?;
+        groups.extend(read(odd)?);
+        groups
+    } else {
+        read(first_pass(rows.clone()).build().fetch_all(&mut *tx).await?)?
+    };
     let p95 = |s: &Sums| histogram::quantile(&s.latency, 0.95).unwrap_or(0.0);
     groups.sort_by(|(ka, a), (kb, b)| {
         let order = match sort {
@@ -894,6 +935,7 @@ mod tests {
         Sealed {
             weeks: (0..4).map(|w| monday + Duration::days(7 * w)).collect(),
             days: (0..30).map(|d| monday + Duration::days(d)).collect(),
+            prefixes: Vec::new(),
         }
     }
 
@@ -961,6 +1003,39 @@ mod tests {
         let (from, to) = (at("2026-11-02T02:00:00Z"), at("2026-11-20T07:00:00Z"));
         assert_eq!(none.cover(from, to), vec![(Span::Hours(from, to), true)]);
         assert!(none.cover(from, from).is_empty());
+    }
+
+    #[test]
+    fn today_is_read_from_its_prefix_and_the_hours_after_it() {
+        let mut s = sealed();
+        s.prefixes = vec![(at("2026-12-02T00:00:00Z"), at("2026-12-02T19:00:00Z"))];
+        let cover = s.cover(at("2026-11-30T00:00:00Z"), at("2026-12-02T21:00:00Z"));
+        assert_eq!(
+            cover,
+            vec![
+                (Span::Day(at("2026-11-30T00:00:00Z")), true),
+                (Span::Day(at("2026-12-01T00:00:00Z")), true),
+                (
+                    Span::Prefix(at("2026-12-02T00:00:00Z"), at("2026-12-02T19:00:00Z")),
+                    true
+                ),
+                (
+                    Span::Hours(at("2026-12-02T19:00:00Z"), at("2026-12-02T21:00:00Z")),
+                    true
+                ),
+            ]
+        );
+        // A range ending inside the prefix reads hours; one starting after midnight too.
+        let cover = s.cover(at("2026-12-01T00:00:00Z"), at("2026-12-02T10:00:00Z"));
+        assert_eq!(
+            cover.last(),
+            Some(&(
+                Span::Hours(at("2026-12-02T00:00:00Z"), at("2026-12-02T10:00:00Z")),
+                true
+            ))
+        );
+        let (from, to) = (at("2026-12-02T01:00:00Z"), at("2026-12-02T21:00:00Z"));
+        assert_eq!(s.cover(from, to), vec![(Span::Hours(from, to), true)]);
     }
 
     #[test]

@@ -159,8 +159,9 @@ pub type ErrorKey = (DateTime<Utc>, Uuid, Uuid, String, Uuid, String);
 pub struct Deltas {
     pub hourly: Vec<(Grain, BTreeMap<Key, Totals>)>,
     pub errors: Vec<(Grain, BTreeMap<ErrorKey, i64>)>,
-    /// The UTC days the events fall on.
+    /// The UTC days and hours the events fall on.
     pub days: Vec<DateTime<Utc>>,
+    pub hours: Vec<DateTime<Utc>>,
 }
 
 pub fn hour_of(t: DateTime<Utc>) -> DateTime<Utc> {
@@ -175,10 +176,11 @@ impl Deltas {
     pub fn of(events: &[&Accepted]) -> Deltas {
         let mut hourly: Vec<_> = Grain::HOURLY.iter().map(|&g| (g, BTreeMap::new())).collect();
         let mut errors: Vec<_> = Grain::ERRORS.iter().map(|&g| (g, BTreeMap::new())).collect();
-        let mut days = Vec::new();
+        let (mut days, mut hours) = (Vec::new(), Vec::new());
         for e in events {
             let hour = hour_of(e.occurred_at);
             days.push(day_of(hour));
+            hours.push(hour);
             for (g, rows) in &mut hourly {
                 let key = (
                     hour,
@@ -204,21 +206,28 @@ impl Deltas {
                 }
             }
         }
-        days.sort_unstable();
-        days.dedup();
-        Deltas { hourly, errors, days }
+        for v in [&mut days, &mut hours] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Deltas {
+            hourly,
+            errors,
+            days,
+            hours,
+        }
     }
 }
 
-/// Adds the events to every rollup. The days they fall on are held (shared) until
-/// COMMIT, so a day is never sealed halfway through a batch, and a sealed one is marked
-/// dirty (`usage::days`).
+/// Adds the events to every rollup. The days and hours they fall on are held (shared)
+/// until COMMIT, so a day or a prefix is never sealed halfway through a batch, and a
+/// sealed one is marked dirty (`usage::days`).
 pub async fn apply(conn: &mut PgConnection, events: &[&Accepted]) -> sqlx::Result<()> {
     if events.is_empty() {
         return Ok(());
     }
     let d = Deltas::of(events);
-    db::hold_days(&mut *conn, &d.days).await?;
+    db::hold(&mut *conn, &d.days, &d.hours).await?;
     db::upsert_hourly(&mut *conn, &d.hourly).await?;
     // Errors are few: their upsert is short, so their hot rows go last.
     db::upsert_errors(&mut *conn, &d.errors).await
