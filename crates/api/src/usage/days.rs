@@ -75,8 +75,8 @@ pub async fn seal(db: &PgPool) -> sqlx::Result<Sealing> {
     })
 }
 
-/// Makes the prefix of `day` hold its hours before `through` (what [`seal`] does for
-/// today), for a test that needs a prefix of a given length.
+/// Makes the prefix of `day` hold its hours before `through`: what [`seal`] does for
+/// today, for any day and end.
 pub async fn seal_prefix(db: &PgPool, day: DateTime<Utc>, through: DateTime<Utc>) -> sqlx::Result<bool> {
     let mut tx = usage::begin_rollup_write(db).await?;
     let wrote = usage::seal_prefix(&mut tx, day, through).await?;

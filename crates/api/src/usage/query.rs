@@ -264,7 +264,8 @@ impl Sealed {
         self.days.binary_search(&start).is_ok()
     }
 
-    /// The end of the clean prefix of the day starting at `start`.
+    /// The end of the clean prefix of the day starting at `start` (none unless `start`
+    /// is a midnight).
     fn prefix(&self, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
         self.prefixes.iter().find(|(day, _)| *day == start).map(|&(_, end)| end)
     }
@@ -281,7 +282,7 @@ impl Sealed {
                 (Span::Week(t), week)
             } else if floor_day(t) == t && day <= to && self.day(t) {
                 (Span::Day(t), day)
-            } else if let Some(end) = self.prefix(t).filter(|&end| end <= to && floor_day(t) == t) {
+            } else if let Some(end) = self.prefix(t).filter(|&end| end <= to) {
                 (Span::Prefix(t, end), end)
             } else {
                 let next = ceil_day(t + Duration::hours(1)).min(to);
