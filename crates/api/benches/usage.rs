@@ -241,7 +241,8 @@ async fn ingestion(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
 
 async fn analytics(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow::Result<()> {
     sqlx::query(
-        "TRUNCATE usage_events, usage_hourly, usage_daily, usage_days, usage_weekly, usage_weeks, usage_hourly_errors",
+        "TRUNCATE usage_events, usage_hourly, usage_daily, usage_days, usage_weekly, usage_weeks, usage_hourly_errors,
+                  usage_prefix, usage_prefixes, usage_cuts",
     )
     .execute(pool)
     .await?;

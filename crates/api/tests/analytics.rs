@@ -735,3 +735,78 @@ async fn a_days_prefix_gives_the_raw_events_numbers(pool: PgPool) {
     );
     assert_raw_numbers(&app, &t, &ranges, "extended").await;
 }
+
+/// A sealed day is cut at 06:00, 12:00 and 18:00 (its first hours summed): a range whose
+/// edge falls inside a past day reads a cut and at most three hours, with the raw
+/// events' numbers. The cuts are valid exactly while their day is clean: a late event
+/// sends the question back to the hours until the day is sealed again, with new cuts.
+#[sqlx::test(migrator = "omni_admin::db::MIGRATOR")]
+async fn cuts_of_sealed_days_give_the_raw_events_numbers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let t = tenants(&app).await;
+    let now = Utc::now();
+    let today = now.duration_trunc(TimeDelta::days(1)).unwrap();
+    let day = today - Duration::days(2);
+    random_events(&app, &t, 700, day - Duration::days(3), now).await;
+    omni_admin::usage::days::seal(&app.pool).await.unwrap();
+    let at = |hours: i64| day + Duration::hours(hours);
+    let cuts: Vec<(DateTime<Utc>, i64)> =
+        sqlx::query_as("SELECT through, count(*) FROM usage_cuts WHERE day = $1 AND grain = 17 GROUP BY 1 ORDER BY 1")
+            .bind(day)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        cuts.iter().map(|c| c.0).collect::<Vec<_>>(),
+        vec![at(6), at(12), at(18)]
+    );
+    // Edges one hour either side of each cut, on sealed days and up to now.
+    let ranges = [
+        (at(0), at(13)),
+        (at(5), at(24 + 17)),
+        (at(-24 + 7), at(19)),
+        (at(11), at(24 + 5)),
+        (at(-48 + 19), now + Duration::hours(1)),
+    ];
+    assert_raw_numbers(&app, &t, &ranges, "cuts").await;
+
+    // [day, 13:00) is the noon cut and one hour: a change to the cut's rows shows.
+    let calls = || async {
+        let r = format!("from={}&to={}&by=user&limit=50", enc(at(0)), enc(at(13)));
+        let breakdown = get(&app, &t.token, &format!("/api/v1/analytics/breakdown?{r}")).await;
+        breakdown["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["calls"].as_i64().unwrap())
+            .sum::<i64>()
+    };
+    let raw: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2")
+        .bind(at(0))
+        .bind(at(13))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(calls().await, raw);
+    let moved =
+        sqlx::query("UPDATE usage_cuts SET calls = calls + 1000 WHERE grain = 17 AND day = $1 AND through = $2")
+            .bind(day)
+            .bind(at(12))
+            .execute(&app.pool)
+            .await
+            .unwrap()
+            .rows_affected();
+    assert!(moved > 0);
+    assert_eq!(calls().await, raw + 1000 * moved as i64);
+
+    // A late event: the day is dirty, its cuts (changed one included) are not read.
+    let late = with(event(at(3) + Duration::minutes(7)), json!({"cost_usd": 0.25}));
+    assert_eq!(ingest(&app, &t.token, &[late]).await["accepted"], 1);
+    assert_eq!(calls().await, raw + 1);
+    assert_raw_numbers(&app, &t, &ranges, "dirty").await;
+    // Sealed again: new cuts, the raw numbers.
+    let again = omni_admin::usage::days::seal(&app.pool).await.unwrap();
+    assert_eq!(again.days, 1);
+    assert_eq!(calls().await, raw + 1);
+    assert_raw_numbers(&app, &t, &ranges, "sealed again").await;
+}

@@ -439,8 +439,9 @@ async fn rollups_equal_raw_event_totals_for_random_data(pool: PgPool) {
 }
 
 /// Each rollup, grain by grain and row by row, against the same sums computed from
-/// `usage_events`: every hourly grain, the daily grains of the clean sealed days and of
-/// the valid sealed weeks, the histograms bucket by bucket and the errors by type.
+/// `usage_events`: every hourly grain, the daily grains of the clean sealed days, of
+/// their cuts and of the valid sealed weeks, the histograms bucket by bucket and the
+/// errors by type.
 pub async fn check_rollups(pool: &PgPool) {
     #[derive(sqlx::FromRow, Debug, PartialEq)]
     struct Row {
@@ -504,27 +505,61 @@ pub async fn check_rollups(pool: &PgPool) {
             .fetch_all(pool)
             .await
             .unwrap();
+    // (grain, table, time column, the raw events' time, what else the rows and the raw
+    // events must meet): cuts are a day's events before 06:00, 12:00 or 18:00.
+    let whole = || (String::new(), String::new());
     let tables = Grain::HOURLY
         .iter()
-        .map(|g| (*g, "usage_hourly", "hour", "date_trunc('hour', occurred_at, 'UTC')"))
-        .chain(
-            Grain::DAILY
-                .iter()
-                .map(|g| (*g, "usage_daily", "day", "date_trunc('day', occurred_at, 'UTC')")),
-        )
-        .chain(
-            Grain::DAILY
-                .iter()
-                .map(|g| (*g, "usage_weekly", "week", "date_trunc('week', occurred_at, 'UTC')")),
-        );
-    for (g, table, time, truncate) in tables {
+        .map(|g| {
+            (
+                *g,
+                "usage_hourly",
+                "hour",
+                "date_trunc('hour', occurred_at, 'UTC')",
+                whole(),
+            )
+        })
+        .chain(Grain::DAILY.iter().map(|g| {
+            (
+                *g,
+                "usage_daily",
+                "day",
+                "date_trunc('day', occurred_at, 'UTC')",
+                whole(),
+            )
+        }))
+        .chain(Grain::DAILY.iter().flat_map(|g| {
+            omni_admin::db::usage::CUTS.map(|hours| {
+                (
+                    *g,
+                    "usage_cuts",
+                    "day",
+                    "date_trunc('day', occurred_at, 'UTC')",
+                    (
+                        format!("AND through = day + interval '{hours} hours'"),
+                        format!("AND occurred_at < date_trunc('day', occurred_at, 'UTC') + interval '{hours} hours'"),
+                    ),
+                )
+            })
+        }))
+        .chain(Grain::DAILY.iter().map(|g| {
+            (
+                *g,
+                "usage_weekly",
+                "week",
+                "date_trunc('week', occurred_at, 'UTC')",
+                whole(),
+            )
+        }));
+    for (g, table, time, truncate, (rows_also, events_also)) in tables {
         let days = match table {
-            "usage_daily" => Some(clean_days.clone()),
+            "usage_daily" | "usage_cuts" => Some(clean_days.clone()),
             "usage_weekly" => Some(valid_weeks.clone()),
             _ => None,
         };
         let rolled: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} AS key, {measures} FROM {table} WHERE grain = $1 AND ($2::timestamptz[] IS NULL OR {time} = ANY($2))
+            "SELECT {} AS key, {measures} FROM {table}
+             WHERE grain = $1 AND ($2::timestamptz[] IS NULL OR {time} = ANY($2)) {rows_also}
              GROUP BY 1 ORDER BY 1",
             key(g.0, time)
         )))
@@ -534,7 +569,8 @@ pub async fn check_rollups(pool: &PgPool) {
         .await
         .unwrap();
         let events: Vec<(String, i32)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {} AS key, latency_ms FROM usage_events WHERE $1::timestamptz[] IS NULL OR {truncate} = ANY($1)",
+            "SELECT {} AS key, latency_ms FROM usage_events
+             WHERE ($1::timestamptz[] IS NULL OR {truncate} = ANY($1)) {events_also}",
             key(g.0, truncate)
         )))
         .bind(&days)
@@ -548,7 +584,8 @@ pub async fn check_rollups(pool: &PgPool) {
         }
         let expected: Vec<Row> =
             sqlx::query_as::<_, (String, i64, i64, i64, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
-                "SELECT {} AS key, {raw} FROM usage_events WHERE $1::timestamptz[] IS NULL OR {truncate} = ANY($1)
+                "SELECT {} AS key, {raw} FROM usage_events
+                 WHERE ($1::timestamptz[] IS NULL OR {truncate} = ANY($1)) {events_also}
                  GROUP BY 1 ORDER BY 1",
                 key(g.0, truncate)
             )))

@@ -391,9 +391,13 @@ pub async fn days_to_seal(db: impl PgExecutor<'_>, before: DateTime<Utc>) -> sql
     .await
 }
 
-/// Sums a day's hourly rows of the daily grains into `usage_daily` (replacing what it
-/// held) and marks the day sealed, holding the day's lock: no batch adds to the day
-/// meanwhile.
+/// The cuts of a sealed day: its first 6, 12 and 18 hours, summed (`usage_cuts`).
+pub const CUTS: [i64; 3] = [6, 12, 18];
+
+/// Sums a day's hourly rows of the daily grains into its cuts and `usage_daily`
+/// (replacing what they held), forgets its prefix and marks the day sealed, holding the
+/// day's lock: no batch adds to the day meanwhile. Each cut is the one before plus six
+/// hours, and the day the last cut plus six: every hour is read once.
 pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Result<()> {
     sqlx::query!("SELECT pg_advisory_xact_lock($1)", day_lock(day))
         .fetch_one(&mut *conn)
@@ -401,7 +405,23 @@ pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Resu
     sqlx::query!("DELETE FROM usage_daily WHERE day = $1", day)
         .execute(&mut *conn)
         .await?;
-    sum_hours(&mut *conn, Sealed::Day, day, day + chrono::Duration::days(1)).await?;
+    sqlx::query!("DELETE FROM usage_cuts WHERE day = $1", day)
+        .execute(&mut *conn)
+        .await?;
+    let hours = |h: i64| day + chrono::Duration::hours(h);
+    let mut base = None;
+    for cut in CUTS.map(hours) {
+        sum_hours(&mut *conn, Sum::Cut(cut), day, base, base.unwrap_or(day), cut).await?;
+        base = Some(cut);
+    }
+    sum_hours(&mut *conn, Sum::Day, day, base, base.unwrap_or(day), hours(24)).await?;
+    // A question reads the day now, not the prefix it had while it was today.
+    sqlx::query!("DELETE FROM usage_prefix WHERE day = $1", day)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query!("DELETE FROM usage_prefixes WHERE day = $1", day)
+        .execute(&mut *conn)
+        .await?;
     sqlx::query!(
         "INSERT INTO usage_days (day) VALUES ($1)
          ON CONFLICT (day) DO UPDATE SET dirty = false, sealed_at = now()",
@@ -412,22 +432,31 @@ pub async fn seal_day(conn: &mut PgConnection, day: DateTime<Utc>) -> sqlx::Resu
     Ok(())
 }
 
-/// Where [`sum_hours`] writes: a day's rows, or a day's prefix (added to).
+/// Where [`sum_hours`] writes: a day's rows, a cut of it (both holding none of them
+/// before), or a day's prefix (added to).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Sealed {
+enum Sum {
     Day,
+    Cut(DateTime<Utc>),
     Prefix,
 }
 
-/// Sums the hourly rows of `[from, to)` (hours of one UTC day) of each daily grain into
-/// the day's rows of `usage_daily` (which hold none of them) or adds them to its
-/// `usage_prefix` rows.
-async fn sum_hours(conn: &mut PgConnection, into: Sealed, from: DateTime<Utc>, to: DateTime<Utc>) -> sqlx::Result<()> {
-    let day = crate::usage::rollup::day_of(from);
-    let (table, conflict) = match into {
-        Sealed::Day => ("usage_daily", String::new()),
-        Sealed::Prefix => (
+/// Sums the hourly rows of `[from, to)` (hours of `day`) of each daily grain, and the
+/// rows of the day's cut ending at `base` if given, into the day's rows of `into`.
+async fn sum_hours(
+    conn: &mut PgConnection,
+    into: Sum,
+    day: DateTime<Utc>,
+    base: Option<DateTime<Utc>>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let (table, through, conflict) = match into {
+        Sum::Day => ("usage_daily", "", String::new()),
+        Sum::Cut(_) => ("usage_cuts", ", through", String::new()),
+        Sum::Prefix => (
             "usage_prefix",
+            "",
             format!(
                 "ON CONFLICT (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id) DO UPDATE SET
                      calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
@@ -440,13 +469,21 @@ async fn sum_hours(conn: &mut PgConnection, into: Sealed, from: DateTime<Utc>, t
             ),
         ),
     };
+    let cut = match into {
+        Sum::Cut(_) => ", $4",
+        _ => "",
+    };
     let histogram = crate::usage::histogram::sum_array("latency");
+    let measures = "calls, errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum";
+    let keys = "organization_id, mcp_server_id, tool, model, hub_user_id";
     for g in Grain::DAILY {
         // From the smallest hourly grain keeping the daily grain's dimensions; the
         // others summed over.
         let source = Grain::smallest(&Grain::HOURLY, g.0);
         let nil = "'00000000-0000-0000-0000-000000000000'::uuid";
-        let dim = |bit: i16, column: &'static str, none: &'static str| if g.keeps(bit) { column } else { none };
+        let dim = |bit: i16, column: &'static str, none: &'static str| {
+            format!("{} AS {column}", if g.keeps(bit) { column } else { none })
+        };
         let dims = [
             dim(Grain::ORGANIZATION, "organization_id", nil),
             dim(Grain::SERVER, "mcp_server_id", nil),
@@ -455,25 +492,42 @@ async fn sum_hours(conn: &mut PgConnection, into: Sealed, from: DateTime<Utc>, t
             dim(Grain::USER, "hub_user_id", nil),
         ]
         .join(", ");
+        // The cut's histograms are `bigint[]`: the hours' are cast to match.
+        let (latency, base_rows) = match base {
+            Some(_) => (
+                "latency::int8[] AS latency",
+                format!(
+                    "UNION ALL SELECT {keys}, {measures}, latency FROM usage_cuts
+                     WHERE grain = {grain} AND day = $1 AND through = $5",
+                    grain = g.0
+                ),
+            ),
+            None => ("latency", String::new()),
+        };
         let sql = format!(
-            "INSERT INTO {table} AS t (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id, calls,
-                                      errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum,
-                                      latency)
-             SELECT {grain}, $1, {dims}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
+            "INSERT INTO {table} AS t (grain, day{through}, {keys}, {measures}, latency)
+             SELECT {grain}, $1{cut}, {keys}, sum(calls), sum(errors), sum(input_tokens), sum(output_tokens),
                     sum(cached_tokens), sum(cost_micros), sum(latency_ms_sum), {histogram}
-             FROM usage_hourly
-             WHERE grain = {source} AND hour >= $2 AND hour < $3
-             GROUP BY 3, 4, 5, 6, 7
+             FROM (SELECT {dims}, {measures}, {latency} FROM usage_hourly
+                   WHERE grain = {source} AND hour >= $2 AND hour < $3
+                   {base_rows}) AS r
+             GROUP BY {keys}
              {conflict}",
             grain = g.0,
             source = source.0,
         );
+        let cut_end = match into {
+            Sum::Cut(end) => Some(end),
+            _ => None,
+        };
         // The SQL is ours: constants (tables, grains, columns, the bucket count); values
         // bound.
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(day)
             .bind(from)
             .bind(to)
+            .bind(cut_end)
+            .bind(base)
             .execute(&mut *conn)
             .await?;
     }
@@ -528,7 +582,7 @@ pub async fn seal_prefix(conn: &mut PgConnection, day: DateTime<Utc>, through: D
             .execute(&mut *conn)
             .await?;
     }
-    sum_hours(&mut *conn, Sealed::Prefix, from, through).await?;
+    sum_hours(&mut *conn, Sum::Prefix, day, None, from, through).await?;
     sqlx::query!(
         "INSERT INTO usage_prefixes (day, through) VALUES ($1, $2)
          ON CONFLICT (day) DO UPDATE SET through = EXCLUDED.through, dirty = false",
@@ -538,17 +592,6 @@ pub async fn seal_prefix(conn: &mut PgConnection, day: DateTime<Utc>, through: D
     .execute(&mut *conn)
     .await?;
     Ok(true)
-}
-
-/// Forgets the prefixes of sealed days: a question reads the day instead.
-pub async fn drop_sealed_prefixes(conn: &mut PgConnection) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM usage_prefix WHERE day IN (SELECT day FROM usage_days)")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query!("DELETE FROM usage_prefixes WHERE day IN (SELECT day FROM usage_days)")
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// The clean prefixes of days in `[from, to)`: day and end.

@@ -1,5 +1,8 @@
 //! Sealing days: the wide grains (`rollup::Grain::DAILY`) summed by UTC day once the
 //! day is over, so a 30-day question reads 30 rows per group where it would read 720.
+//! With the day, its cuts (`usage_cuts`): its first 6, 12 and 18 hours, so an edge
+//! inside a past day costs a cut plus or minus at most three hours. They are valid
+//! exactly while the day is.
 //!
 //! `usage_days` lists the sealed days. Ingestion holds each day it adds to (a shared
 //! advisory lock until COMMIT) and marks a sealed day dirty; sealing holds the day
@@ -63,11 +66,8 @@ pub async fn seal(db: &PgPool) -> sqlx::Result<Sealing> {
         usage::seal_week(&mut tx, week).await?;
         tx.commit().await?;
     }
-    let mut tx = usage::begin_rollup_write(db).await?;
-    usage::drop_sealed_prefixes(&mut tx).await?;
     let through = hour_of(now - PREFIX_GRACE);
-    let prefix = through > today && usage::seal_prefix(&mut tx, today, through).await?;
-    tx.commit().await?;
+    let prefix = through > today && seal_prefix(db, today, through).await?;
     Ok(Sealing {
         days: days.len(),
         weeks: weeks.len(),

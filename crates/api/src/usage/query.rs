@@ -206,6 +206,8 @@ enum Span {
     Day(DateTime<Utc>),
     /// The hours of a UTC day before its second field, summed (`usage_prefix`).
     Prefix(DateTime<Utc>, DateTime<Utc>),
+    /// A cut of a sealed UTC day: its hours before the second field (`usage_cuts`).
+    Cut(DateTime<Utc>, DateTime<Utc>),
     /// Whole hours `[from, to)` (`usage_hourly`).
     Hours(DateTime<Utc>, DateTime<Utc>),
 }
@@ -217,15 +219,15 @@ impl Span {
             Span::Week(week) => Some(("usage_weekly", week)),
             Span::Day(day) => Some(("usage_daily", day)),
             Span::Prefix(day, _) => Some(("usage_prefix", day)),
-            Span::Hours(..) => None,
+            Span::Cut(..) | Span::Hours(..) => None,
         }
     }
 
-    /// What reading it costs, in rows per group: a week, a day or a prefix is one row,
-    /// and so is each hour.
+    /// What reading it costs, in rows per group: a week, a day, a prefix or a cut is one
+    /// row, and so is each hour.
     fn cost(self) -> i64 {
         match self {
-            Span::Week(_) | Span::Day(_) | Span::Prefix(..) => 1,
+            Span::Week(_) | Span::Day(_) | Span::Prefix(..) | Span::Cut(..) => 1,
             Span::Hours(from, to) => (to - from).num_hours(),
         }
     }
@@ -270,6 +272,21 @@ impl Sealed {
         self.prefixes.iter().find(|(day, _)| *day == start).map(|&(_, end)| end)
     }
 
+    /// The end of the cut of the sealed day starting at `start` nearest to `to` (inside
+    /// that day), when reading it and the hours between costs less than reading the
+    /// hours `[start, to)`.
+    fn cut(&self, start: DateTime<Utc>, to: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if floor_day(start) != start || to >= start + Duration::days(1) || !self.day(start) {
+            return None;
+        }
+        let hours = (to - start).num_hours();
+        db::CUTS
+            .iter()
+            .min_by_key(|&&cut| (cut - hours).abs())
+            .filter(|&&cut| 1 + (cut - hours).abs() < hours)
+            .map(|&cut| start + Duration::hours(cut))
+    }
+
     /// `[from, to)` (whole hours) added up from the largest sealed spans fitting, hours
     /// between them.
     fn plain(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Cover {
@@ -284,6 +301,14 @@ impl Sealed {
                 (Span::Day(t), day)
             } else if let Some(end) = self.prefix(t).filter(|&end| end <= to) {
                 (Span::Prefix(t, end), end)
+            } else if let Some(end) = self.cut(t, to) {
+                cover.push((Span::Cut(t, end), true));
+                if end > to {
+                    // The cut reaches past `to`: the hours between taken out.
+                    cover.push((Span::Hours(to, end), false));
+                }
+                t = end.min(to);
+                continue;
             } else {
                 let next = ceil_day(t + Duration::hours(1)).min(to);
                 match cover.last_mut() {
@@ -321,7 +346,7 @@ impl Sealed {
         for (span, start, end) in self.enclosing(from) {
             if start < from && end <= to {
                 let mut cover = vec![(span, true)];
-                cover.extend(self.plain(start, from).into_iter().map(|(s, _)| (s, false)));
+                cover.extend(self.plain(start, from).into_iter().map(|(s, added)| (s, !added)));
                 cover.extend(self.cover_tail(end, to));
                 if cost(&cover) < cost(&best) {
                     best = cover;
@@ -341,7 +366,7 @@ impl Sealed {
             if start >= from && end > to {
                 let mut cover = self.plain(from, start);
                 cover.push((span, true));
-                cover.extend(self.plain(to, end).into_iter().map(|(s, _)| (s, false)));
+                cover.extend(self.plain(to, end).into_iter().map(|(s, added)| (s, !added)));
                 if cost(&cover) < cost(&best) {
                     best = cover;
                 }
@@ -444,18 +469,31 @@ impl Rows {
             // One SELECT per range of hours: each an index range (an OR of ranges would be
             // one scan of the grain, filtered).
             for (span, _) in self.cover.iter().filter(|(_, a)| *a == added) {
-                if let Span::Hours(from, to) = *span {
-                    union(q);
-                    q.push(format_args!(
-                        "SELECT {projected} FROM usage_hourly WHERE grain = {} AND hour >= ",
-                        self.grain.0
-                    ))
-                    .push_bind(from)
-                    .push(" AND hour < ")
-                    .push_bind(to);
-                    push_filters(q, &question.filters);
-                    self.push_only(q);
+                match *span {
+                    Span::Hours(from, to) => {
+                        union(q);
+                        q.push(format_args!(
+                            "SELECT {projected} FROM usage_hourly WHERE grain = {} AND hour >= ",
+                            self.grain.0
+                        ))
+                        .push_bind(from)
+                        .push(" AND hour < ")
+                        .push_bind(to);
+                    }
+                    Span::Cut(day, through) => {
+                        union(q);
+                        q.push(format_args!(
+                            "SELECT {projected} FROM usage_cuts WHERE grain = {} AND day = ",
+                            self.daily.0
+                        ))
+                        .push_bind(day)
+                        .push(" AND through = ")
+                        .push_bind(through);
+                    }
+                    Span::Week(_) | Span::Day(_) | Span::Prefix(..) => continue,
                 }
+                push_filters(q, &question.filters);
+                self.push_only(q);
             }
         }
         if first {
@@ -964,17 +1002,23 @@ mod tests {
                 ),
             ]
         );
-        // From Wednesday 20:00: four hours, then days to the next week.
+        // From Wednesday 20:00: the week less Monday, Tuesday and Wednesday's evening
+        // cut and two hours (the week's first hours, subtracted), then the next week.
         let cover = s.cover(at("2026-11-04T20:00:00Z"), at("2026-11-16T00:00:00Z"));
         assert_eq!(
-            cover[0],
-            (
-                Span::Hours(at("2026-11-04T20:00:00Z"), at("2026-11-05T00:00:00Z")),
-                true
-            )
+            cover,
+            vec![
+                (Span::Week(at("2026-11-02T00:00:00Z")), true),
+                (Span::Day(at("2026-11-02T00:00:00Z")), false),
+                (Span::Day(at("2026-11-03T00:00:00Z")), false),
+                (Span::Cut(at("2026-11-04T00:00:00Z"), at("2026-11-04T18:00:00Z")), false),
+                (
+                    Span::Hours(at("2026-11-04T18:00:00Z"), at("2026-11-04T20:00:00Z")),
+                    false
+                ),
+                (Span::Week(at("2026-11-09T00:00:00Z")), true),
+            ]
         );
-        assert_eq!(cover.last(), Some(&(Span::Week(at("2026-11-09T00:00:00Z")), true)));
-        assert_eq!(cost(&cover), 4 + 4 + 1);
         // To Sunday 23:00 in a sealed week: that week less its last hour.
         let cover = s.cover(at("2026-11-09T00:00:00Z"), at("2026-11-15T23:00:00Z"));
         assert_eq!(
@@ -1037,6 +1081,48 @@ mod tests {
         );
         let (from, to) = (at("2026-12-02T01:00:00Z"), at("2026-12-02T21:00:00Z"));
         assert_eq!(s.cover(from, to), vec![(Span::Hours(from, to), true)]);
+    }
+
+    #[test]
+    fn an_edge_inside_a_sealed_day_is_read_from_its_nearest_cut() {
+        let s = sealed();
+        let (day, next) = (at("2026-11-11T00:00:00Z"), at("2026-11-12T00:00:00Z"));
+        let h = |d: DateTime<Utc>, hours: i64| d + Duration::hours(hours);
+        // To 13:00: the noon cut and an hour.
+        assert_eq!(
+            s.cover(day, h(day, 13)),
+            vec![
+                (Span::Cut(day, h(day, 12)), true),
+                (Span::Hours(h(day, 12), h(day, 13)), true)
+            ]
+        );
+        // To 17:00: the evening cut less an hour.
+        assert_eq!(
+            s.cover(day, h(day, 17)),
+            vec![
+                (Span::Cut(day, h(day, 18)), true),
+                (Span::Hours(h(day, 17), h(day, 18)), false)
+            ]
+        );
+        // From 05:00 the day before: that day less (its morning cut less an hour).
+        let from = h(day, -19);
+        assert_eq!(
+            s.cover(from, next),
+            vec![
+                (Span::Day(h(day, -24)), true),
+                (Span::Cut(h(day, -24), h(day, -18)), false),
+                (Span::Hours(from, h(day, -18)), true),
+                (Span::Day(day), true),
+            ]
+        );
+        // Two hours: cheaper read as they are.
+        assert_eq!(s.cover(day, h(day, 2)), vec![(Span::Hours(day, h(day, 2)), true)]);
+        // A day not sealed has no cuts.
+        let today = at("2026-12-02T00:00:00Z");
+        assert_eq!(
+            s.cover(today, h(today, 13)),
+            vec![(Span::Hours(today, h(today, 13)), true)]
+        );
     }
 
     #[test]
