@@ -119,7 +119,13 @@ pub async fn seed_usage(pool: &PgPool, events: Option<u64>) -> anyhow::Result<Op
     let now = Utc::now();
     let start = now.duration_trunc(TimeDelta::hours(1))? - Duration::days(DAYS);
     let hours: Vec<DateTime<Utc>> = (0..DAYS * 24 + 1).map(|h| start + Duration::hours(h)).collect();
-    let weights: Vec<f64> = hours.iter().map(|h| rhythm(*h)).collect();
+    // The milliseconds of each hour that are past: the current hour gets its share of
+    // calls for the part of it that is over, spread over that part.
+    let past = |h: DateTime<Utc>| (now - h).num_milliseconds().clamp(1, 3_600_000);
+    let weights: Vec<f64> = hours
+        .iter()
+        .map(|h| rhythm(*h) * past(*h) as f64 / 3_600_000.0)
+        .collect();
     let scale = total as f64 / weights.iter().sum::<f64>();
     let mut rng = StdRng::seed_from_u64(total);
     let mut written = 0u64;
@@ -131,8 +137,7 @@ pub async fn seed_usage(pool: &PgPool, events: Option<u64>) -> anyhow::Result<Op
         let due = ((cumulative * scale).round() as u64).min(total);
         let count = due.saturating_sub(written + day.len() as u64);
         for _ in 0..count {
-            let at = *hour + Duration::milliseconds(rng.random_range(0..3_600_000));
-            let at = at.min(now);
+            let at = *hour + Duration::milliseconds(rng.random_range(0..past(*hour)));
             day.push(call(&mut rng, at, &targets, &callers));
         }
         let last = i + 1 == hours.len();

@@ -181,8 +181,11 @@ async fn health_tiles(state: &AppState, organization: Option<Uuid>) -> sqlx::Res
 
 /// The latest usage events and (optionally) admin actions, merged, latest first.
 async fn activity(state: &AppState, organization: Option<Uuid>, with_audit: bool) -> sqlx::Result<Vec<Activity>> {
-    // Raw events have a block-range index only: find the latest hour with calls in the
-    // rollup (a B-tree), then read raw events from the hour before it on.
+    // The latest events, read backwards along the time index (events of the same
+    // instant in any order: a tie-breaker would read every event of a busy instant);
+    // from the hour before the latest hour with calls (a rollup's B-tree) on, so an
+    // organization with few or no recent events is not looked for through every event
+    // of the others.
     let latest = sqlx::query_scalar!(
         "SELECT max(hour) FROM usage_hourly
          WHERE grain = 1 AND hour <= now() AND ($1::uuid IS NULL OR organization_id = $1)",
@@ -198,7 +201,7 @@ async fn activity(state: &AppState, organization: Option<Uuid>, with_audit: bool
                LEFT JOIN hub_users u ON u.id = e.hub_user_id
                LEFT JOIN mcp_servers s ON s.id = e.mcp_server_id
                WHERE e.occurred_at >= $1 AND ($2::uuid IS NULL OR e.organization_id = $2)
-               ORDER BY e.occurred_at DESC, e.id DESC LIMIT $3"#,
+               ORDER BY e.occurred_at DESC LIMIT $3"#,
             latest - Duration::hours(1),
             organization,
             ACTIVITY
