@@ -29,6 +29,7 @@ use lean_http::Connection;
 const ORGS: i64 = 20;
 const USERS: i64 = 2_000;
 const BATCH: usize = 1_000;
+/// Connections posting batches at once (`OMNI_BENCH_CONNECTIONS` to try others).
 const CONNECTIONS: usize = 4;
 const WARM_UP: Duration = Duration::from_secs(2);
 const MEASURE: Duration = Duration::from_secs(10);
@@ -70,11 +71,14 @@ async fn main() -> anyhow::Result<()> {
     sqlx::query("UPDATE roles SET mfa_required = false WHERE name = 'owner'")
         .execute(&pool)
         .await?;
-    let config = Config::from_vars([
+    let mut vars = vec![
         ("DATABASE_URL".to_owned(), url.clone()),
         ("OMNI_STATIC_DIR".to_owned(), "/nonexistent".to_owned()),
         ("OMNI_HEALTH_CHECKS".to_owned(), "false".to_owned()),
-    ])?;
+    ];
+    // The server's ingest concurrency, to try others than its default.
+    vars.extend(std::env::var("OMNI_INGEST_CONCURRENCY").map(|n| ("OMNI_INGEST_CONCURRENCY".to_owned(), n)));
+    let config = Config::from_vars(vars)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let state = AppState::new(config, db::pool(&url, 20)?);
@@ -175,7 +179,11 @@ async fn ingestion(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
     let started = Instant::now();
     let (measure_from, stop_at) = (started + WARM_UP, started + WARM_UP + MEASURE);
     let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
+    let connections = std::env::var("OMNI_BENCH_CONNECTIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(CONNECTIONS);
+    for _ in 0..connections {
         let (batches, next, token) = (batches.clone(), next.clone(), token.to_owned());
         tasks.push(tokio::spawn(async move {
             let mut conn = Connection::open(addr).await?;
@@ -217,7 +225,7 @@ async fn ingestion(pool: &sqlx::PgPool, addr: SocketAddr, token: &str) -> anyhow
     let at = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "ingestion at {CONNECTIONS} connections, batches of {BATCH}: {:.0} events/s sustained over {:.0} s; batch p50 {:.1} ms, p99 {:.1} ms",
+        "ingestion at {connections} connections, batches of {BATCH}: {:.0} events/s sustained over {:.0} s; batch p50 {:.1} ms, p99 {:.1} ms",
         measured as f64 / MEASURE.as_secs_f64(),
         MEASURE.as_secs_f64(),
         ms(at(0.5)),

@@ -69,6 +69,9 @@ pub struct Config {
     pub live_queue: usize,
     /// Events one live channel carries per second before a burst becomes one `resync`.
     pub live_burst_per_second: u32,
+    /// Ingest transactions (event batches, replays) this instance runs at once; more
+    /// batches wait their turn (`AppState::ingest_slots`).
+    pub ingest_concurrency: usize,
 }
 
 /// The smallest JWT secret production accepts, in bytes.
@@ -208,7 +211,12 @@ impl Config {
             usage_retention_days: r.parse("OMNI_USAGE_RETENTION_DAYS", 90),
             live_queue: r.parse("OMNI_LIVE_QUEUE", 256),
             live_burst_per_second: r.parse("OMNI_LIVE_BURST_PER_SECOND", 64),
+            ingest_concurrency: r.parse("OMNI_INGEST_CONCURRENCY", 2),
         };
+        if !(1..=64).contains(&config.ingest_concurrency) {
+            r.errors
+                .push("OMNI_INGEST_CONCURRENCY: must be between 1 and 64".into());
+        }
         if !(8..=65_536).contains(&config.live_queue) {
             r.errors.push("OMNI_LIVE_QUEUE: must be between 8 and 65536".into());
         }
@@ -338,6 +346,23 @@ mod tests {
         ]))
         .unwrap_err();
         assert!(err.to_string().contains("OMNI_ENCRYPTION_KEY"));
+    }
+
+    #[test]
+    fn ingest_concurrency_is_bounded() {
+        let with = |n: &str| {
+            Config::from_vars(vars(&[
+                ("DATABASE_URL", "postgres://x/y"),
+                ("OMNI_INGEST_CONCURRENCY", n),
+            ]))
+        };
+        assert_eq!(with("3").unwrap().ingest_concurrency, 3);
+        for bad in ["0", "65", "two"] {
+            let err = with(bad).unwrap_err().to_string();
+            assert!(err.contains("OMNI_INGEST_CONCURRENCY"), "{bad}: {err}");
+        }
+        let default = Config::from_vars(vars(&[("DATABASE_URL", "postgres://x/y")])).unwrap();
+        assert_eq!(default.ingest_concurrency, 2);
     }
 
     #[test]
