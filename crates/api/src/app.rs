@@ -40,12 +40,12 @@ pub struct AppState {
     pub access: Arc<AccessCache>,
     /// This instance's WebSockets and their channels (`live`).
     pub live: Arc<crate::live::Hub>,
-    /// Permits to run an ingest transaction (`OMNI_INGEST_CONCURRENCY`). Every batch
+    /// Permits to run an ingest transaction (`OMNI_INGEST_CONCURRENCY`, `ingest_slot`). Every batch
     /// adds to the same rows of the current hour (the small grains), and a batch waiting
     /// for another's row lock holds its own: past about one batch per core they queue
     /// behind each other in PostgreSQL and throughput falls (4 connections on 2 cores:
     /// 17,700 events/s, where 2 took 27,800). They queue here instead.
-    pub ingest_slots: Arc<tokio::sync::Semaphore>,
+    ingest_slots: Arc<tokio::sync::Semaphore>,
     pub started_at: Instant,
 }
 
@@ -53,6 +53,14 @@ impl AppState {
     /// The instance's LISTEN connection (access cache and live updates), until `stop`.
     pub fn listen(&self, stop: tokio::sync::watch::Receiver<bool>) -> impl std::future::Future<Output = ()> + use<> {
         crate::listen::run(self.db.clone(), self.access.clone(), self.live.clone(), stop)
+    }
+
+    /// A permit to run an ingest transaction, waited for when every one is taken.
+    pub async fn ingest_slot(&self) -> tokio::sync::SemaphorePermit<'_> {
+        self.ingest_slots
+            .acquire()
+            .await
+            .expect("the ingest semaphore is never closed")
     }
 
     pub fn new(config: Config, db: PgPool) -> Self {

@@ -525,6 +525,28 @@ async fn random_events(app: &TestApp, t: &Tenants, n: usize, from: DateTime<Utc>
     }
 }
 
+/// The calls of a range summed over the breakdown by user.
+async fn breakdown_calls(app: &TestApp, t: &Tenants, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    let r = format!("from={}&to={}&by=user&limit=50", enc(from), enc(to));
+    let breakdown = get(app, &t.token, &format!("/api/v1/analytics/breakdown?{r}")).await;
+    breakdown["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["calls"].as_i64().unwrap())
+        .sum()
+}
+
+/// The raw events of a range.
+async fn raw_calls(app: &TestApp, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2")
+        .bind(from)
+        .bind(to)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 /// Asserts that for each range the overview (calls, cost, active users, p95) and the
 /// breakdown by user (sorted by calls and by p95) hold the raw events' numbers.
 async fn assert_raw_numbers(app: &TestApp, t: &Tenants, ranges: &[(DateTime<Utc>, DateTime<Utc>)], label: &str) {
@@ -677,21 +699,11 @@ async fn a_days_prefix_gives_the_raw_events_numbers(pool: PgPool) {
         .unwrap()
         .rows_affected();
     assert!(moved > 0);
-    let r = format!("from={}&to={}&by=user", enc(at(0)), enc(at(24)));
-    let breakdown = get(&app, &t.token, &format!("/api/v1/analytics/breakdown?{r}")).await;
-    let raw: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2")
-        .bind(at(0))
-        .bind(at(24))
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let calls: i64 = breakdown["groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["calls"].as_i64().unwrap())
-        .sum();
-    assert_eq!(calls, raw + 1000 * moved as i64);
+    let raw = raw_calls(&app, at(0), at(24)).await;
+    assert_eq!(
+        breakdown_calls(&app, &t, at(0), at(24)).await,
+        raw + 1000 * moved as i64
+    );
     sqlx::query("UPDATE usage_prefix SET calls = calls - 1000 WHERE grain = 17 AND day = $1")
         .bind(day)
         .execute(&app.pool)
@@ -771,22 +783,8 @@ async fn cuts_of_sealed_days_give_the_raw_events_numbers(pool: PgPool) {
     assert_raw_numbers(&app, &t, &ranges, "cuts").await;
 
     // [day, 13:00) is the noon cut and one hour: a change to the cut's rows shows.
-    let calls = || async {
-        let r = format!("from={}&to={}&by=user&limit=50", enc(at(0)), enc(at(13)));
-        let breakdown = get(&app, &t.token, &format!("/api/v1/analytics/breakdown?{r}")).await;
-        breakdown["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| g["calls"].as_i64().unwrap())
-            .sum::<i64>()
-    };
-    let raw: i64 = sqlx::query_scalar("SELECT count(*) FROM usage_events WHERE occurred_at >= $1 AND occurred_at < $2")
-        .bind(at(0))
-        .bind(at(13))
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let calls = || breakdown_calls(&app, &t, at(0), at(13));
+    let raw = raw_calls(&app, at(0), at(13)).await;
     assert_eq!(calls().await, raw);
     let moved =
         sqlx::query("UPDATE usage_cuts SET calls = calls + 1000 WHERE grain = 17 AND day = $1 AND through = $2")

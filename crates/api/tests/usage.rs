@@ -507,27 +507,15 @@ pub async fn check_rollups(pool: &PgPool) {
             .unwrap();
     // (grain, table, time column, the raw events' time, what else the rows and the raw
     // events must meet): cuts are a day's events before 06:00, 12:00 or 18:00.
-    let whole = || (String::new(), String::new());
+    let whole = |g: &Grain, table, time, truncate| (*g, table, time, truncate, (String::new(), String::new()));
     let tables = Grain::HOURLY
         .iter()
-        .map(|g| {
-            (
-                *g,
-                "usage_hourly",
-                "hour",
-                "date_trunc('hour', occurred_at, 'UTC')",
-                whole(),
-            )
-        })
-        .chain(Grain::DAILY.iter().map(|g| {
-            (
-                *g,
-                "usage_daily",
-                "day",
-                "date_trunc('day', occurred_at, 'UTC')",
-                whole(),
-            )
-        }))
+        .map(|g| whole(g, "usage_hourly", "hour", "date_trunc('hour', occurred_at, 'UTC')"))
+        .chain(
+            Grain::DAILY
+                .iter()
+                .map(|g| whole(g, "usage_daily", "day", "date_trunc('day', occurred_at, 'UTC')")),
+        )
         .chain(Grain::DAILY.iter().flat_map(|g| {
             omni_admin::db::usage::CUTS.map(|hours| {
                 (
@@ -542,15 +530,11 @@ pub async fn check_rollups(pool: &PgPool) {
                 )
             })
         }))
-        .chain(Grain::DAILY.iter().map(|g| {
-            (
-                *g,
-                "usage_weekly",
-                "week",
-                "date_trunc('week', occurred_at, 'UTC')",
-                whole(),
-            )
-        }));
+        .chain(
+            Grain::DAILY
+                .iter()
+                .map(|g| whole(g, "usage_weekly", "week", "date_trunc('week', occurred_at, 'UTC')")),
+        );
     for (g, table, time, truncate, (rows_also, events_also)) in tables {
         let days = match table {
             "usage_daily" | "usage_cuts" => Some(clean_days.clone()),

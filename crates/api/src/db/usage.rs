@@ -451,12 +451,11 @@ async fn sum_hours(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    let (table, through, conflict) = match into {
-        Sum::Day => ("usage_daily", "", String::new()),
-        Sum::Cut(_) => ("usage_cuts", ", through", String::new()),
+    let (table, conflict) = match into {
+        Sum::Day => ("usage_daily", String::new()),
+        Sum::Cut(_) => ("usage_cuts", String::new()),
         Sum::Prefix => (
             "usage_prefix",
-            "",
             format!(
                 "ON CONFLICT (grain, day, organization_id, mcp_server_id, tool, model, hub_user_id) DO UPDATE SET
                      calls = t.calls + EXCLUDED.calls, errors = t.errors + EXCLUDED.errors,
@@ -469,9 +468,15 @@ async fn sum_hours(
             ),
         ),
     };
-    let cut = match into {
-        Sum::Cut(_) => ", $4",
-        _ => "",
+    // A cut's rows also hold its end ($4).
+    let cut_end = match into {
+        Sum::Cut(end) => Some(end),
+        Sum::Day | Sum::Prefix => None,
+    };
+    let (through, cut) = if cut_end.is_some() {
+        (", through", ", $4")
+    } else {
+        ("", "")
     };
     let histogram = crate::usage::histogram::sum_array("latency");
     let measures = "calls, errors, input_tokens, output_tokens, cached_tokens, cost_micros, latency_ms_sum";
@@ -516,10 +521,6 @@ async fn sum_hours(
             grain = g.0,
             source = source.0,
         );
-        let cut_end = match into {
-            Sum::Cut(end) => Some(end),
-            _ => None,
-        };
         // The SQL is ours: constants (tables, grains, columns, the bucket count); values
         // bound.
         sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -92,11 +92,7 @@ pub async fn replay(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    let _slot = state
-        .ingest_slots
-        .acquire()
-        .await
-        .expect("the ingest semaphore is never closed");
+    let _slot = state.ingest_slot().await;
     let mut tx = crate::db::usage::begin_rollup_write(&state.db).await?;
     let letters = usage::dead_letters_to_replay(&mut *tx, body.ids.as_deref(), body.reason, MAX_REPLAY).await?;
     let payloads: Vec<Box<RawValue>> = letters

@@ -62,11 +62,7 @@ pub async fn ingest(
         Credential::Token { token_id, .. } => Some(token_id),
         Credential::Session { .. } => None,
     };
-    let _slot = state
-        .ingest_slots
-        .acquire()
-        .await
-        .expect("the ingest semaphore is never closed");
+    let _slot = state.ingest_slot().await;
     let mut tx = crate::db::usage::begin_rollup_write(&state.db).await?;
     let report = ingest::ingest(&mut tx, &events, super::limits(&state), token).await?;
     tx.commit().await?;
