@@ -2,10 +2,10 @@
 # Omni Admin: the API binary serving the built SPA. Build: docker build -t omni-admin .
 
 FROM rust:1.95-bookworm AS build
-ARG TRUNK_VERSION=0.21.14
+ARG WASM_SPLIT_VERSION=0.2.4
 ARG WASM_BINDGEN_VERSION=0.2.130
 RUN rustup target add wasm32-unknown-unknown \
- && cargo install trunk --version "${TRUNK_VERSION}" --locked \
+ && cargo install wasm_split_cli_support --version "${WASM_SPLIT_VERSION}" --features build-binary --locked \
  && cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" \
  && apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -13,7 +13,7 @@ COPY . .
 # Queries are checked against the committed .sqlx/ data: no database at build time.
 ENV SQLX_OFFLINE=true CARGO_TARGET_DIR=/src/target
 RUN cd frontend && npm ci --no-audit --no-fund \
- && PATH="$PWD/node_modules/.bin:$PATH" trunk build --release
+ && cd .. && PATH="$PWD/frontend/node_modules/.bin:$PATH" scripts/build-spa.sh
 RUN cargo build --release -p omni-admin
 
 FROM debian:bookworm-slim

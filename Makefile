@@ -72,11 +72,11 @@ bench: ## Measure sign-in, audit export, health sweep, can-call, usage ingestion
 	 db=$$(scripts/ensure-database.sh "$$server" omni_admin_bench --fresh); \
 	 DATABASE_URL="$$db" cargo bench -p omni-admin --bench config
 	$(MAKE) --no-print-directory spa
-	@echo "SPA: $$(gzip -9 -c frontend/dist/*.wasm | wc -c | awk '{printf "%.0f KB", $$1/1024}') of WASM gzipped ($$(cat frontend/dist/*.wasm | wc -c | awk '{printf "%.0f KB", $$1/1024}') raw)"
+	@scripts/spa-size.mjs frontend/dist
 
 .PHONY: spa
-spa: ## Build the SPA (release) into frontend/dist
-	cd frontend && trunk build --release
+spa: ## Build the SPA (release, split into chunks) into frontend/dist
+	scripts/build-spa.sh
 
 .PHONY: openapi
 openapi: ## Regenerate openapi/openapi.json from the code

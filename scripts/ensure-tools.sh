@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-build}
-TRUNK_VERSION=0.21.14
+WASM_SPLIT_VERSION=0.2.4
 SQLX_VERSION=0.9.0
 log() { echo "ensure-tools: $*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -19,9 +19,11 @@ rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown || 
   rustup target add wasm32-unknown-unknown
 }
 
-if ! trunk --version 2>/dev/null | grep -q " $TRUNK_VERSION"; then
-  log "installing trunk $TRUNK_VERSION (about 12 minutes on 2 cores, once)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked
+# wasm-split-cli splits the SPA's chunks off its main module (scripts/build-spa.sh). It
+# prints no version: ask cargo. (Not the `wasm-split-cli` crate: that one is Dioxus'.)
+if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked
 fi
 
 # wasm-bindgen-cli must equal the wasm-bindgen crate version in Cargo.lock.

@@ -2,27 +2,15 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{StaticSegment, WildcardSegment, path};
+use leptos_router::{Lazy, StaticSegment, WildcardSegment, path};
 
 use crate::api::Api;
+use crate::chunks::*;
 use crate::components::layout::ProtectedLayout;
 use crate::components::session_gate::SessionGate;
 use crate::components::toasts::Toasts;
-use crate::pages::admins::{AdminDetailPage, AdminsPage};
-use crate::pages::analytics::AnalyticsPage;
-use crate::pages::audit::AuditPage;
-use crate::pages::configuration::ConfigurationPage;
-use crate::pages::dashboard::DashboardPage;
 use crate::pages::login::LoginPage;
-use crate::pages::mcp_servers::{McpServerDetailPage, McpServersPage};
 use crate::pages::not_found::NotFoundPage;
-use crate::pages::organizations::{OrganizationDetailPage, OrganizationsPage};
-use crate::pages::profile::ProfilePage;
-use crate::pages::roles::RolesPage;
-use crate::pages::security::{SecurityMfaPage, SecurityPage, SecurityPasswordPage};
-use crate::pages::tokens::TokensPage;
-use crate::pages::usage_ingestion::UsageIngestionPage;
-use crate::pages::users::{UserDetailPage, UsersImportPage, UsersPage};
 use crate::realtime::Live;
 use crate::routes;
 use crate::state::{OrgScope, Session, Theme};
@@ -44,36 +32,36 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment(routes::LOGIN_SEGMENT) view=LoginPage />
                     <ParentRoute path=path!("") view=ProtectedLayout>
-                        <Route path=path!("") view=DashboardPage />
-                        <Route path=StaticSegment(routes::ANALYTICS.segment) view=AnalyticsPage />
-                        <Route path=StaticSegment(routes::PROFILE.segment) view=ProfilePage />
-                        <Route path=StaticSegment(routes::AUDIT.segment) view=AuditPage />
-                        <Route path=StaticSegment(routes::SECURITY.segment) view=SecurityPage />
+                        <Route path=path!("") view={Lazy::<DashboardRoute>::new()} />
+                        <Route path=StaticSegment(routes::ANALYTICS.segment) view={Lazy::<AnalyticsRoute>::new()} />
+                        <Route path=StaticSegment(routes::PROFILE.segment) view={Lazy::<ProfileRoute>::new()} />
+                        <Route path=StaticSegment(routes::AUDIT.segment) view={Lazy::<AuditRoute>::new()} />
+                        <Route path=StaticSegment(routes::SECURITY.segment) view={Lazy::<SecurityRoute>::new()} />
                         <Route
                             path=(StaticSegment(routes::SECURITY.segment), StaticSegment(routes::SECURITY_PASSWORD_SEGMENT))
-                            view=SecurityPasswordPage
+                            view={Lazy::<SecurityPasswordRoute>::new()}
                         />
                         <Route
                             path=(StaticSegment(routes::SECURITY.segment), StaticSegment(routes::SECURITY_MFA_SEGMENT))
-                            view=SecurityMfaPage
+                            view={Lazy::<SecurityMfaRoute>::new()}
                         />
-                        <Route path=StaticSegment(routes::MCP_SERVERS.segment) view=McpServersPage />
-                        <Route path=path!("mcp-servers/:id") view=McpServerDetailPage />
-                        <Route path=StaticSegment(routes::ORGANIZATIONS.segment) view=OrganizationsPage />
-                        <Route path=path!("organizations/:id") view=OrganizationDetailPage />
-                        <Route path=StaticSegment(routes::USERS.segment) view=UsersPage />
+                        <Route path=StaticSegment(routes::MCP_SERVERS.segment) view={Lazy::<McpServersRoute>::new()} />
+                        <Route path=path!("mcp-servers/:id") view={Lazy::<McpServerRoute>::new()} />
+                        <Route path=StaticSegment(routes::ORGANIZATIONS.segment) view={Lazy::<OrganizationsRoute>::new()} />
+                        <Route path=path!("organizations/:id") view={Lazy::<OrganizationRoute>::new()} />
+                        <Route path=StaticSegment(routes::USERS.segment) view={Lazy::<UsersRoute>::new()} />
                         // Before `users/:id`, which would take `import` for an id.
                         <Route
                             path=(StaticSegment(routes::USERS.segment), StaticSegment(routes::USERS_IMPORT_SEGMENT))
-                            view=UsersImportPage
+                            view={Lazy::<UsersImportRoute>::new()}
                         />
-                        <Route path=path!("users/:id") view=UserDetailPage />
-                        <Route path=path!("settings/admins") view=AdminsPage />
-                        <Route path=path!("settings/admins/:id") view=AdminDetailPage />
-                        <Route path=path!("settings/roles") view=RolesPage />
-                        <Route path=path!("settings/tokens") view=TokensPage />
-                        <Route path=path!("settings/usage") view=UsageIngestionPage />
-                        <Route path=path!("settings/configuration") view=ConfigurationPage />
+                        <Route path=path!("users/:id") view={Lazy::<UserRoute>::new()} />
+                        <Route path=path!("settings/admins") view={Lazy::<AdminsRoute>::new()} />
+                        <Route path=path!("settings/admins/:id") view={Lazy::<AdminRoute>::new()} />
+                        <Route path=path!("settings/roles") view={Lazy::<RolesRoute>::new()} />
+                        <Route path=path!("settings/tokens") view={Lazy::<TokensRoute>::new()} />
+                        <Route path=path!("settings/usage") view={Lazy::<UsageIngestionRoute>::new()} />
+                        <Route path=path!("settings/configuration") view={Lazy::<ConfigurationRoute>::new()} />
                         <Route path=WildcardSegment("any") view=NotFoundPage />
                     </ParentRoute>
                 </Routes>

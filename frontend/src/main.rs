@@ -2,6 +2,7 @@
 
 mod api;
 mod app;
+mod chunks;
 mod components;
 mod pages;
 mod reactive;

@@ -60,7 +60,8 @@ impl Spa {
                 && response.status() == StatusCode::OK
             {
                 let mut response = response.map(Body::new);
-                // Trunk puts a content hash in every asset name: cache them for good.
+                // Every asset has a content hash in its name or its directory's
+                // (scripts/build-spa.sh): cache them for good.
                 response.headers_mut().insert(
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -81,7 +82,7 @@ impl Spa {
 }
 
 /// A CSP for the SPA page: our own origin only, WASM compilation, and the SHA-256 of each
-/// inline `<script>` Trunk wrote into the page (so no `'unsafe-inline'` for scripts).
+/// inline `<script>` of the page (the one that starts the WASM) (so no `'unsafe-inline'` for scripts).
 fn spa_csp(html: &str) -> String {
     let mut hashes = String::new();
     let mut rest = html;
