@@ -28,8 +28,17 @@ test('the sign-in page loads the main module only; each page fetches its chunk w
   expect(wasm).toContain('split_dashboard.wasm');
   expect(wasm).not.toContain('split_settings.wasm');
 
-  await page.goto('/settings/roles');
+  // A slow chunk: the bar at the top says the page is on its way.
+  await page.route('**/split_settings.wasm', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  const progress = page.getByRole('progressbar', { name: 'Opening the page' });
+  await expect(progress).toHaveCount(0);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Roles' }).click();
+  await expect(progress).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Roles', level: 1 })).toBeVisible();
+  await expect(progress).toHaveCount(0);
   expect(wasm).toContain('split_settings.wasm');
 });
 

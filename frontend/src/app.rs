@@ -26,9 +26,19 @@ pub fn App() -> impl IntoView {
     provide_context(Theme::new());
     provide_context(OrgScope::new());
 
+    // True while the router waits for a page's chunk (src/chunks.rs) before showing it.
+    let (routing, set_routing) = signal(false);
     view! {
         <SessionGate>
-            <Router>
+            <Router set_is_routing=set_routing>
+                // Shown only when opening a page takes a moment (a slow connection).
+                <div
+                    class="routing-progress"
+                    class:routing-progress--active=move || routing.get()
+                    role="progressbar"
+                    aria-label="Opening the page"
+                    aria-hidden=move || (!routing.get()).to_string()
+                ></div>
                 <Routes fallback=NotFoundPage>
                     <Route path=StaticSegment(routes::LOGIN_SEGMENT) view=LoginPage />
                     <ParentRoute path=path!("") view=ProtectedLayout>

@@ -31,117 +31,6 @@ use crate::pages::tokens::TokensPage;
 use crate::pages::usage_ingestion::UsageIngestionPage;
 use crate::pages::users::{UserDetailPage, UsersImportPage, UsersPage};
 
-/// The dashboard: the page after sign-in, so its chunk is kept small (the charts it
-/// shares with analytics are a shared piece).
-enum Dashboard {
-    Dashboard,
-}
-
-#[wasm_split(dashboard, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn dashboard(page: Dashboard) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Dashboard::Dashboard => view! { <DashboardPage /> }.into_any(),
-    })
-}
-
-/// Analytics.
-enum Analytics {
-    Analytics,
-}
-
-#[wasm_split(analytics, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn analytics(page: Analytics) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Analytics::Analytics => view! { <AnalyticsPage /> }.into_any(),
-    })
-}
-
-/// MCP servers.
-enum Mcp {
-    Servers,
-    Server,
-}
-
-#[wasm_split(mcp, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn mcp(page: Mcp) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Mcp::Servers => view! { <McpServersPage /> }.into_any(),
-        Mcp::Server => view! { <McpServerDetailPage /> }.into_any(),
-    })
-}
-
-/// Organizations and hub users.
-enum Tenants {
-    Organizations,
-    Organization,
-    Users,
-    UsersImport,
-    User,
-}
-
-#[wasm_split(tenants, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn tenants(page: Tenants) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Tenants::Organizations => view! { <OrganizationsPage /> }.into_any(),
-        Tenants::Organization => view! { <OrganizationDetailPage /> }.into_any(),
-        Tenants::Users => view! { <UsersPage /> }.into_any(),
-        Tenants::UsersImport => view! { <UsersImportPage /> }.into_any(),
-        Tenants::User => view! { <UserDetailPage /> }.into_any(),
-    })
-}
-
-/// The admin's own account, security and the audit log.
-enum Account {
-    Profile,
-    Security,
-    SecurityPassword,
-    SecurityMfa,
-    Audit,
-}
-
-#[wasm_split(account, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn account(page: Account) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Account::Profile => view! { <ProfilePage /> }.into_any(),
-        Account::Security => view! { <SecurityPage /> }.into_any(),
-        Account::SecurityPassword => view! { <SecurityPasswordPage /> }.into_any(),
-        Account::SecurityMfa => view! { <SecurityMfaPage /> }.into_any(),
-        Account::Audit => view! { <AuditPage /> }.into_any(),
-    })
-}
-
-/// Settings: admins, roles, API tokens, usage ingestion.
-enum Settings {
-    Admins,
-    Admin,
-    Roles,
-    Tokens,
-    UsageIngestion,
-}
-
-#[wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn settings(page: Settings) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Settings::Admins => view! { <AdminsPage /> }.into_any(),
-        Settings::Admin => view! { <AdminDetailPage /> }.into_any(),
-        Settings::Roles => view! { <RolesPage /> }.into_any(),
-        Settings::Tokens => view! { <TokensPage /> }.into_any(),
-        Settings::UsageIngestion => view! { <UsageIngestionPage /> }.into_any(),
-    })
-}
-
-/// Configuration as code.
-enum Configuration {
-    Configuration,
-}
-
-#[wasm_split(configuration, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn configuration(page: Configuration) -> Result<AnyView, SplitLoaderError> {
-    Ok(match page {
-        Configuration::Configuration => view! { <ConfigurationPage /> }.into_any(),
-    })
-}
-
 /// A chunk that could not be fetched: the connection dropped, or Omni Admin was updated
 /// and the chunks of the version this tab runs are gone. Reloading gets the current
 /// version (the sign-in survives it).
@@ -154,42 +43,78 @@ fn ChunkFailed() -> impl IntoView {
     view! { <ErrorPanel title="This page could not be opened" error on_retry=reload /> }
 }
 
-/// A route's page: `Lazy::<Route>::new()` in the route table.
-macro_rules! routes {
-    ($($route:ident => $chunk:ident($page:expr)),+ $(,)?) => {$(
-        pub struct $route;
+/// The chunks: each a module with the enum of its pages and the split function that
+/// renders one, and for each page its route, `Lazy::<Route>::new()` in the route table.
+macro_rules! chunks {
+    ($($(#[$doc:meta])* $chunk:ident { $($route:ident => $page:ident),+ $(,)? }),+ $(,)?) => {$(
+        $(#[$doc])*
+        mod $chunk {
+            use super::*;
 
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+            // A page is named by its route.
+            #[allow(clippy::enum_variant_names)]
+            pub enum Page {
+                $($route),+
             }
 
-            async fn view(_: Self) -> AnyView {
-                $chunk($page).await.unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
+            #[wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+            pub fn render(page: Page) -> Result<AnyView, SplitLoaderError> {
+                Ok(match page {
+                    $(Page::$route => view! { <$page /> }.into_any()),+
+                })
             }
         }
+
+        $(
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_: Self) -> AnyView {
+                    $chunk::render($chunk::Page::$route)
+                        .await
+                        .unwrap_or_else(|_| view! { <ChunkFailed /> }.into_any())
+                }
+            }
+        )+
     )+};
 }
 
-routes! {
-    DashboardRoute => dashboard(Dashboard::Dashboard),
-    AnalyticsRoute => analytics(Analytics::Analytics),
-    McpServersRoute => mcp(Mcp::Servers),
-    McpServerRoute => mcp(Mcp::Server),
-    OrganizationsRoute => tenants(Tenants::Organizations),
-    OrganizationRoute => tenants(Tenants::Organization),
-    UsersRoute => tenants(Tenants::Users),
-    UsersImportRoute => tenants(Tenants::UsersImport),
-    UserRoute => tenants(Tenants::User),
-    ProfileRoute => account(Account::Profile),
-    SecurityRoute => account(Account::Security),
-    SecurityPasswordRoute => account(Account::SecurityPassword),
-    SecurityMfaRoute => account(Account::SecurityMfa),
-    AuditRoute => account(Account::Audit),
-    AdminsRoute => settings(Settings::Admins),
-    AdminRoute => settings(Settings::Admin),
-    RolesRoute => settings(Settings::Roles),
-    TokensRoute => settings(Settings::Tokens),
-    UsageIngestionRoute => settings(Settings::UsageIngestion),
-    ConfigurationRoute => configuration(Configuration::Configuration),
+chunks! {
+    /// The dashboard: the page after sign-in, so its chunk is kept small (the charts it
+    /// shares with analytics are a shared piece).
+    dashboard { DashboardRoute => DashboardPage },
+    analytics { AnalyticsRoute => AnalyticsPage },
+    mcp {
+        McpServersRoute => McpServersPage,
+        McpServerRoute => McpServerDetailPage,
+    },
+    /// Organizations and hub users.
+    tenants {
+        OrganizationsRoute => OrganizationsPage,
+        OrganizationRoute => OrganizationDetailPage,
+        UsersRoute => UsersPage,
+        UsersImportRoute => UsersImportPage,
+        UserRoute => UserDetailPage,
+    },
+    /// The admin's own account, security and the audit log.
+    account {
+        ProfileRoute => ProfilePage,
+        SecurityRoute => SecurityPage,
+        SecurityPasswordRoute => SecurityPasswordPage,
+        SecurityMfaRoute => SecurityMfaPage,
+        AuditRoute => AuditPage,
+    },
+    /// Settings: admins, roles, API tokens, usage ingestion.
+    settings {
+        AdminsRoute => AdminsPage,
+        AdminRoute => AdminDetailPage,
+        RolesRoute => RolesPage,
+        TokensRoute => TokensPage,
+        UsageIngestionRoute => UsageIngestionPage,
+    },
+    configuration { ConfigurationRoute => ConfigurationPage },
 }
