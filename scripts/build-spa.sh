@@ -8,7 +8,8 @@
 # and the assets get content hashes: the modules in a `pkg-<hash>/` directory (their
 # names are fixed, and the server caches assets for good), the CSS and the icon in
 # their names. frontend/index.html is the page, with %PKG%, %CSS% and %ICON% for the
-# hashed paths. The tools are pinned by scripts/ensure-tools.sh (the Makefile runs it).
+# hashed paths, and every asset is also written gzipped (`.gz`), which the server sends
+# when the browser accepts it. The tools are pinned by scripts/ensure-tools.sh (the Makefile runs it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -53,4 +54,6 @@ icon_hash=$(hash < frontend/favicon.svg)
 cp frontend/favicon.svg "$dist/favicon-$icon_hash.svg"
 sed -e "s|%PKG%|/pkg-$pkg_hash|g" -e "s|%CSS%|/app-$css_hash.css|g" -e "s|%ICON%|/favicon-$icon_hash.svg|g" \
   frontend/index.html > "$dist/index.html"
+# Each asset gzipped beside it too; the server sends that copy to browsers that take gzip.
+find "$dist" -type f ! -name index.html -exec gzip -9 -k {} +
 log "built $dist (pkg-$pkg_hash)"

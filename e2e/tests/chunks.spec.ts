@@ -18,7 +18,12 @@ test('the sign-in page loads the main module only; each page fetches its chunk w
   page,
 }) => {
   const wasm = wasmRequests(page);
+  const main = page.waitForResponse((response) => response.url().endsWith('/omni-admin-frontend_bg.wasm'));
   await page.goto('/');
+  // Sent gzipped (the build writes each asset's .gz), as WASM, which streaming compilation needs.
+  const headers = (await main).headers();
+  expect(headers['content-encoding']).toBe('gzip');
+  expect(headers['content-type']).toBe('application/wasm');
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   expect(wasm).toEqual(['omni-admin-frontend_bg.wasm']);
 

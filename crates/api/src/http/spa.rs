@@ -1,4 +1,5 @@
-//! Serves the built SPA (`frontend/dist`): hashed assets with long caching, and
+//! Serves the built SPA (`frontend/dist`): hashed assets with long caching, gzipped for
+//! browsers that accept it (the build writes the `.gz` copies), and
 //! `index.html` for every other non-API path so deep links work after a reload.
 
 use std::path::{Path, PathBuf};
@@ -55,7 +56,8 @@ impl Spa {
         };
         let path = req.uri().path().to_owned();
         if path != "/" && path != "/index.html" {
-            let served = ServeDir::new(&self.dir).oneshot(req).await;
+            // The build writes a gzipped copy of each asset (scripts/build-spa.sh).
+            let served = ServeDir::new(&self.dir).precompressed_gzip().oneshot(req).await;
             if let Ok(response) = served
                 && response.status() == StatusCode::OK
             {
