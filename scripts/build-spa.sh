@@ -2,14 +2,15 @@
 # build-spa.sh: builds the SPA (release) into frontend/dist, split into chunks.
 #
 # What Trunk did, plus the split it cannot do: cargo builds the WASM (with relocations,
-# `--emit-relocs` in .cargo/config.toml), wasm-split-cli cuts each `#[lazy]` chunk
+# `--emit-relocs` in .cargo/config.toml), wasm-split-cli cuts each chunk's split function
 # (frontend/src/chunks.rs) and the code only chunks share out of the main module,
 # wasm-bindgen writes the JS glue for the main module, wasm-opt shrinks every module,
 # and the assets get content hashes: the modules in a `pkg-<hash>/` directory (their
 # names are fixed, and the server caches assets for good), the CSS and the icon in
 # their names. frontend/index.html is the page, with %PKG%, %CSS% and %ICON% for the
-# hashed paths, and every asset is also written gzipped (`.gz`), which the server sends
-# when the browser accepts it. The tools are pinned by scripts/ensure-tools.sh (the Makefile runs it).
+# hashed paths. Every asset is also written gzipped (`.gz`), which the server sends
+# when the browser accepts it. The tools are pinned by scripts/ensure-tools.sh (the
+# Makefile runs it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -84,7 +84,8 @@ impl Spa {
 }
 
 /// A CSP for the SPA page: our own origin only, WASM compilation, and the SHA-256 of each
-/// inline `<script>` of the page (the one that starts the WASM) (so no `'unsafe-inline'` for scripts).
+/// inline `<script>` of the page, the one that starts the WASM (so no `'unsafe-inline'`
+/// for scripts).
 fn spa_csp(html: &str) -> String {
     let mut hashes = String::new();
     let mut rest = html;
